@@ -1,0 +1,174 @@
+package io.anomstack.modelstore.api;
+
+import io.anomstack.modelstore.catalog.InvalidRequestException;
+import io.anomstack.modelstore.catalog.ModelCatalog;
+import io.anomstack.modelstore.catalog.ModelDescriptor;
+import io.anomstack.modelstore.catalog.ModelRef;
+import io.anomstack.modelstore.catalog.ModelSummary;
+import io.anomstack.modelstore.catalog.VersionId;
+import io.anomstack.modelstore.catalog.VersionPage;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Encoding;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import java.io.IOException;
+import java.util.List;
+
+@RestController
+@RequestMapping("/api/v1/models")
+@Tag(name = "models", description = "Upload, list, download and delete the model versions of Anomstack metric batches")
+class ModelController {
+
+    private static final String TAG_DOC = "Model tag, for metrics with several models (one per Anomstack model_configs entry), e.g. pca_default";
+
+    private final ModelCatalog catalog;
+    private final UploadRequestReader uploads;
+    private final ModelDownloads downloads;
+
+    ModelController(ModelCatalog catalog, UploadRequestReader uploads, ModelDownloads downloads) {
+        this.catalog = catalog;
+        this.uploads = uploads;
+        this.downloads = downloads;
+    }
+
+    /** The batches that have models. */
+    record BatchList(List<String> batches) {
+    }
+
+    /** The models of one batch. */
+    record ModelList(String batch, List<ModelSummary> models) {
+    }
+
+    /** The documented shape of the multipart upload form. */
+    record UploadForm(
+            @Schema(type = "string", format = "binary", description = "The model file; its extension becomes the object's (default pkl)")
+            String file,
+            @Schema(description = "Optional JSON object of your own: training parameters, scores, git sha…",
+                    example = "{\"n_components\": 3, \"git_sha\": \"4f2a9c1\"}")
+            String metadata) {
+    }
+
+    @PostMapping("/{batch}/{metric}")
+    @Operation(summary = "Upload a new model version",
+            description = "Streams the model to S3 (multipart upload for large bodies) and commits it as a new version "
+                    + "that becomes latest. Send the raw bytes (application/octet-stream, fixed length or chunked, metadata "
+                    + "as a JSON object in X-Model-Metadata, file name in Content-Disposition) or a multipart/form-data "
+                    + "form with a 'file' part and an optional 'metadata' part.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+                    @Content(mediaType = "multipart/form-data", schema = @Schema(implementation = UploadForm.class),
+                            encoding = @Encoding(name = "metadata", contentType = "application/json")),
+                    @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))}))
+    @Parameter(in = ParameterIn.HEADER, name = UploadRequestReader.METADATA_HEADER,
+            description = "For raw uploads: your metadata as a JSON object", example = "{\"n_components\": 3}")
+    @ApiResponse(responseCode = "201", description = "Stored; Location names the version")
+    @ApiResponse(responseCode = "400", description = "Invalid name, metadata or form", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "413", description = "Larger than modelstore.max-model-size", content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<ModelDescriptor> upload(
+            @PathVariable @Parameter(example = "my_batch") String batch,
+            @PathVariable @Parameter(example = "cpu_usage") String metric,
+            @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag,
+            @Parameter(hidden = true) HttpServletRequest request) {
+        ModelRef model = new ModelRef(batch, metric, tag);
+        ModelDescriptor stored = uploads.read(request, model, catalog::upload);
+        UriComponentsBuilder location = UriComponentsBuilder.fromPath("/api/v1/models/{batch}/{metric}/versions/{version}");
+        if (model.tag() != null) {
+            location.queryParam("tag", model.tag());
+        }
+        return ResponseEntity.created(location.buildAndExpand(batch, metric, stored.version()).toUri())
+                .eTag(ModelDownloads.eTagOf(stored))
+                .body(stored);
+    }
+
+    @GetMapping
+    @Operation(summary = "List the batches that have models")
+    BatchList batches() {
+        return new BatchList(catalog.batches());
+    }
+
+    @GetMapping("/{batch}")
+    @Operation(summary = "List a batch's models with their latest versions")
+    ModelList models(@PathVariable @Parameter(example = "my_batch") String batch) {
+        return new ModelList(batch, catalog.models(batch));
+    }
+
+    @GetMapping("/{batch}/{metric}/versions")
+    @Operation(summary = "List a model's versions, newest first", description = "Pass next_cursor as cursor for the next page.")
+    VersionPage versions(@PathVariable String batch, @PathVariable String metric,
+                         @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag,
+                         @RequestParam(defaultValue = "100") @Parameter(description = "Page size, 1 to 1000") int limit,
+                         @RequestParam(required = false) @Parameter(description = "next_cursor of the previous page") String cursor) {
+        if (limit < 1 || limit > 1000) {
+            throw new InvalidRequestException("limit must be between 1 and 1000, not " + limit + ".");
+        }
+        return catalog.versions(new ModelRef(batch, metric, tag), limit, cursor);
+    }
+
+    @RequestMapping(path = "/{batch}/{metric}/latest", method = {RequestMethod.GET, RequestMethod.HEAD})
+    @Operation(summary = "Download the latest version", description = "The model bytes; X-Model-Version and "
+            + "X-Model-Sha256 say which version and let the client verify them. If-None-Match with the ETag answers 304.")
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+    void latest(@PathVariable String batch, @PathVariable String metric,
+                @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag,
+                HttpServletRequest request, HttpServletResponse response) throws IOException {
+        downloads.send(catalog.latest(new ModelRef(batch, metric, tag)), request, response);
+    }
+
+    @GetMapping("/{batch}/{metric}/latest/metadata")
+    @Operation(summary = "Describe the latest version")
+    ModelDescriptor latestMetadata(@PathVariable String batch, @PathVariable String metric,
+                                   @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag) {
+        return catalog.latest(new ModelRef(batch, metric, tag));
+    }
+
+    @RequestMapping(path = "/{batch}/{metric}/versions/{version}", method = {RequestMethod.GET, RequestMethod.HEAD})
+    @Operation(summary = "Download one version")
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+    void version(@PathVariable String batch, @PathVariable String metric,
+                 @PathVariable @Parameter(example = "20250131_235959") String version,
+                 @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag,
+                 HttpServletRequest request, HttpServletResponse response) throws IOException {
+        downloads.send(catalog.version(new ModelRef(batch, metric, tag), VersionId.parse(version)), request, response);
+    }
+
+    @GetMapping("/{batch}/{metric}/versions/{version}/metadata")
+    @Operation(summary = "Describe one version")
+    ModelDescriptor versionMetadata(@PathVariable String batch, @PathVariable String metric, @PathVariable String version,
+                                    @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag) {
+        return catalog.version(new ModelRef(batch, metric, tag), VersionId.parse(version));
+    }
+
+    @DeleteMapping("/{batch}/{metric}/versions/{version}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete one version", description = "If it was the latest, the newest remaining version becomes latest.")
+    void deleteVersion(@PathVariable String batch, @PathVariable String metric, @PathVariable String version,
+                       @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag) {
+        catalog.deleteVersion(new ModelRef(batch, metric, tag), VersionId.parse(version));
+    }
+
+    @DeleteMapping("/{batch}/{metric}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete every version of a model", description = "Other tags of the same metric are kept.")
+    void deleteModel(@PathVariable String batch, @PathVariable String metric,
+                     @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag) {
+        catalog.deleteModel(new ModelRef(batch, metric, tag));
+    }
+}

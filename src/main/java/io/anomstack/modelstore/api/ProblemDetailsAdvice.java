@@ -1,0 +1,101 @@
+package io.anomstack.modelstore.api;
+
+import io.anomstack.modelstore.catalog.InvalidNameException;
+import io.anomstack.modelstore.catalog.InvalidRequestException;
+import io.anomstack.modelstore.catalog.ModelNotFoundException;
+import io.anomstack.modelstore.catalog.ModelStoreException;
+import io.anomstack.modelstore.catalog.ModelTooLargeException;
+import io.anomstack.modelstore.catalog.StoreAccessException;
+import io.anomstack.modelstore.catalog.StoreUnavailableException;
+import io.anomstack.modelstore.catalog.UploadInterruptedException;
+import io.anomstack.modelstore.catalog.VersionConflictException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import java.net.URI;
+
+/**
+ * Every error as an RFC 9457 problem detail: what was wrong and what to do, never a stack trace.
+ * Spring MVC's own errors (unknown route, wrong method, bad parameter) come through the base class.
+ */
+@RestControllerAdvice
+class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    /** Seconds a client should wait before retrying when S3 is unavailable. */
+    static final String RETRY_AFTER_SECONDS = "5";
+
+    @ExceptionHandler(ModelStoreException.class)
+    ResponseEntity<ProblemDetail> modelStoreError(ModelStoreException e, HttpServletRequest request) {
+        Problem problem = Problem.of(e);
+        if (problem.status().is5xxServerError()) {
+            log.warn("{} {} failed: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        }
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (e instanceof StoreUnavailableException) {
+            response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return response.body(problem.detail(e.getMessage(), request));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), e);
+        ProblemDetail detail = new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error")
+                .detail("The service failed unexpectedly; nothing was changed by this request. "
+                        + "Retry, and report it if it persists.", request);
+        return ResponseEntity.internalServerError().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(detail);
+    }
+
+    /** The problem type of each of the service's exceptions. */
+    record Problem(HttpStatus status, String type, String title) {
+
+        static final String TYPE_BASE = "urn:anomstack:model-store:problem:";
+
+        static Problem of(ModelStoreException e) {
+            if (e instanceof InvalidNameException) {
+                return new Problem(HttpStatus.BAD_REQUEST, "invalid-name", "Invalid name");
+            }
+            if (e instanceof InvalidRequestException) {
+                return new Problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request");
+            }
+            if (e instanceof UploadInterruptedException) {
+                return new Problem(HttpStatus.BAD_REQUEST, "upload-interrupted", "Upload interrupted");
+            }
+            if (e instanceof ModelNotFoundException) {
+                return new Problem(HttpStatus.NOT_FOUND, "not-found", "Not found");
+            }
+            if (e instanceof ModelTooLargeException) {
+                return new Problem(HttpStatus.CONTENT_TOO_LARGE, "model-too-large", "Model too large");
+            }
+            if (e instanceof VersionConflictException) {
+                return new Problem(HttpStatus.CONFLICT, "version-conflict", "Version conflict");
+            }
+            if (e instanceof StoreUnavailableException) {
+                return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "s3-unavailable", "S3 unavailable");
+            }
+            if (e instanceof StoreAccessException) {
+                return new Problem(HttpStatus.BAD_GATEWAY, "s3-access", "S3 refused the service");
+            }
+            return new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error");
+        }
+
+        ProblemDetail detail(String message, HttpServletRequest request) {
+            ProblemDetail detail = ProblemDetail.forStatusAndDetail(status, message);
+            detail.setType(URI.create(TYPE_BASE + type));
+            detail.setTitle(title);
+            detail.setInstance(URI.create(request.getRequestURI()));
+            return detail;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.anomstack.modelstore.api;
+
+import io.anomstack.modelstore.catalog.InvalidRequestException;
+import io.anomstack.modelstore.catalog.ModelRef;
+import io.anomstack.modelstore.catalog.ModelUpload;
+import io.anomstack.modelstore.catalog.UploadInterruptedException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.commons.fileupload2.core.FileItemInput;
+import org.apache.commons.fileupload2.core.FileItemInputIterator;
+import org.apache.commons.fileupload2.core.FileUploadException;
+import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Turns an upload request into a {@link ModelUpload} whose body is the request's own stream: a raw body
+ * ({@code application/octet-stream}, metadata in {@code X-Model-Metadata}) or a {@code multipart/form-data}
+ * form with a {@code file} part and an optional {@code metadata} part, before or after the file. The form
+ * is parsed as a stream, so the file is never buffered by the container.
+ */
+@Component
+class UploadRequestReader {
+
+    static final String METADATA_HEADER = "X-Model-Metadata";
+    static final String FILE_PART = "file";
+    static final String METADATA_PART = "metadata";
+
+    private final MetadataParser metadataParser;
+
+    UploadRequestReader(MetadataParser metadataParser) {
+        this.metadataParser = metadataParser;
+    }
+
+    /** Reads the upload and hands it to {@code store} while the request stream is open. */
+    <T> T read(HttpServletRequest request, ModelRef model, Function<ModelUpload, T> store) {
+        if (JakartaServletFileUpload.isMultipartContent(request)) {
+            return readForm(request, model, store);
+        }
+        Map<String, Object> metadata = metadataParser.parse(request.getHeader(METADATA_HEADER), METADATA_HEADER + " header");
+        String contentType = request.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : request.getContentType();
+        try {
+            return store.apply(new ModelUpload(model, fileNameOf(request.getHeader(HttpHeaders.CONTENT_DISPOSITION)),
+                    contentType, request.getContentLengthLong(), request.getInputStream(), () -> metadata));
+        } catch (IOException e) {
+            throw new UploadInterruptedException("The upload could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T readForm(HttpServletRequest request, ModelRef model, Function<ModelUpload, T> store) {
+        try {
+            FileItemInputIterator parts = new JakartaServletFileUpload<>().getItemIterator(request);
+            String metadataJson = null;
+            while (parts.hasNext()) {
+                FileItemInput part = parts.next();
+                if (METADATA_PART.equals(part.getFieldName())) {
+                    metadataJson = readText(part);
+                } else if (FILE_PART.equals(part.getFieldName()) && !part.isFormField()) {
+                    String contentType = part.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : part.getContentType();
+                    String metadataBeforeFile = metadataJson;
+                    return store.apply(new ModelUpload(model, part.getName(), contentType, -1, part.getInputStream(),
+                            () -> metadataParser.parse(metadataBeforeFile != null ? metadataBeforeFile : metadataAfterFile(parts),
+                                    "metadata part")));
+                }
+            }
+        } catch (FileUploadException e) {
+            throw new InvalidRequestException("The multipart form could not be parsed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UploadInterruptedException("The upload could not be read: " + e.getMessage(), e);
+        }
+        throw new InvalidRequestException("The multipart form has no 'file' part; send the model as a file field named 'file'.");
+    }
+
+    private static String metadataAfterFile(FileItemInputIterator parts) {
+        try {
+            while (parts.hasNext()) {
+                FileItemInput part = parts.next();
+                if (METADATA_PART.equals(part.getFieldName())) {
+                    return readText(part);
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UploadInterruptedException("The upload could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String readText(FileItemInput part) throws IOException {
+        try (InputStream in = part.getInputStream()) {
+            byte[] bytes = in.readNBytes(MetadataParser.MAX_BYTES + 1);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String fileNameOf(String contentDisposition) {
+        if (contentDisposition == null || contentDisposition.isBlank()) {
+            return null;
+        }
+        try {
+            return ContentDisposition.parse(contentDisposition).getFilename();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("The Content-Disposition header is malformed: " + e.getMessage()
+                    + ". Send it as: attachment; filename=\"model.pkl\".");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.anomstack.modelstore.catalog;
+
+import java.util.List;
+
+/** The models of all metric batches, their versions and their bytes. */
+public interface ModelCatalog {
+
+    /**
+     * Stores a new version. It becomes visible (listed, latest) only once its bytes and metadata are both
+     * written; on any failure nothing of it remains.
+     */
+    ModelDescriptor upload(ModelUpload upload);
+
+    /** Names of the batches that have models, sorted. */
+    List<String> batches();
+
+    /** The models of a batch with their latest versions, sorted by metric and tag. */
+    List<ModelSummary> models(String batch);
+
+    /** A page of versions, newest first, starting after {@code cursor} (null for the first page). */
+    VersionPage versions(ModelRef model, int limit, String cursor);
+
+    ModelDescriptor latest(ModelRef model);
+
+    ModelDescriptor version(ModelRef model, VersionId version);
+
+    /** Opens the bytes of a version described by {@link #latest} or {@link #version}. */
+    ModelContent open(ModelDescriptor version);
+
+    /** Deletes a version; when it was the latest, the newest remaining version becomes latest. */
+    void deleteVersion(ModelRef model, VersionId version);
+
+    /** Deletes every version of a model (not the other tags of its metric). */
+    void deleteModel(ModelRef model);
+}

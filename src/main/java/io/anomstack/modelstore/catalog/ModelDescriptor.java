@@ -1,0 +1,51 @@
+package io.anomstack.modelstore.catalog;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Everything known about one model version. It is both the metadata document stored beside the model
+ * ({@code metadata_{version}.json}) and the API's description of a version.
+ */
+@JsonPropertyOrder({"batch", "metric", "tag", "version", "created_at", "size_bytes", "stored_bytes", "sha256",
+        "content_type", "content_encoding", "storage_class", "encryption", "bucket", "key", "metadata"})
+@Schema(description = "One stored model version")
+public record ModelDescriptor(
+        @Schema(example = "my_batch") String batch,
+        @Schema(example = "cpu_usage") String metric,
+        @Schema(example = "pca_default", nullable = true) String tag,
+        @Schema(example = "20250131_235959") String version,
+        @JsonProperty("created_at") @Schema(example = "2025-01-31T23:59:59.123Z") Instant createdAt,
+        @JsonProperty("size_bytes") @Schema(description = "Size of the model as uploaded", example = "1048576") long sizeBytes,
+        @JsonProperty("stored_bytes") @Schema(description = "Size of the object in S3", example = "1048576") long storedBytes,
+        @Schema(description = "SHA-256 (hex) of the model bytes as uploaded") String sha256,
+        @JsonProperty("content_type") @Schema(example = "application/octet-stream") String contentType,
+        @JsonProperty("content_encoding") @Schema(example = "identity") String contentEncoding,
+        @JsonProperty("storage_class") @Schema(example = "STANDARD") String storageClass,
+        @Schema(nullable = true) Encryption encryption,
+        @Schema(example = "your-anomstack-models-bucket") String bucket,
+        @Schema(example = "models/my_batch/cpu_usage/model_20250131_235959.pkl") String key,
+        @Schema(description = "The uploader's own JSON object", example = "{\"n_components\": 3, \"git_sha\": \"4f2a9c1\"}")
+        Map<String, Object> metadata) {
+
+    public ModelRef ref() {
+        return new ModelRef(batch, metric, tag);
+    }
+
+    public VersionId versionId() {
+        return VersionId.parse(version);
+    }
+
+    /**
+     * Server-side encryption of the model object as S3 reported it.
+     *
+     * @param algorithm {@code AES256}, {@code aws:kms} or {@code aws:kms:dsse}
+     * @param kmsKeyId  the KMS key, for the KMS algorithms
+     */
+    public record Encryption(String algorithm, @JsonProperty("kms_key_id") String kmsKeyId) {
+    }
+}

@@ -1,0 +1,21 @@
+package io.anomstack.modelstore.catalog;
+
+/** The model, the version, or the batch asked for does not exist. */
+public class ModelNotFoundException extends ModelStoreException {
+
+    public ModelNotFoundException(String message) {
+        super(message);
+    }
+
+    public static ModelNotFoundException model(ModelRef ref) {
+        return new ModelNotFoundException("Model " + ref + " has no versions.");
+    }
+
+    public static ModelNotFoundException version(ModelRef ref, VersionId version) {
+        return new ModelNotFoundException("Model " + ref + " has no version " + version + ".");
+    }
+
+    public static ModelNotFoundException batch(String batch) {
+        return new ModelNotFoundException("Batch '" + batch + "' has no models.");
+    }
+}

@@ -1,0 +1,9 @@
+package io.anomstack.modelstore.catalog;
+
+/** The model body is larger than {@code modelstore.max-model-size}; nothing was stored. */
+public class ModelTooLargeException extends ModelStoreException {
+
+    public ModelTooLargeException(long limitBytes) {
+        super("The model is larger than the limit of " + limitBytes + " bytes (modelstore.max-model-size); nothing was stored.");
+    }
+}

@@ -1,0 +1,25 @@
+package io.anomstack.modelstore.catalog;
+
+import java.io.InputStream;
+import java.util.Map;
+
+/**
+ * One model upload as it arrives: the body is read once, from start to end, while it is stored.
+ *
+ * @param model          the model the new version belongs to
+ * @param fileName       the uploaded file's name, or {@code null}; its extension becomes the object's
+ * @param contentType    the model's media type
+ * @param declaredLength the length the client announced, or -1 when it did not (chunked, multipart)
+ * @param body           the model bytes
+ * @param metadata       the uploader's metadata, read once the body has been consumed (a multipart form may
+ *                       send it after the file)
+ */
+public record ModelUpload(ModelRef model, String fileName, String contentType, long declaredLength,
+                          InputStream body, MetadataSource metadata) {
+
+    /** Supplies the uploader's metadata object once the body has been read. */
+    @FunctionalInterface
+    public interface MetadataSource {
+        Map<String, Object> read();
+    }
+}

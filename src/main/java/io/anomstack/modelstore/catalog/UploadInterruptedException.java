@@ -1,0 +1,9 @@
+package io.anomstack.modelstore.catalog;
+
+/** The client stopped sending the model before its end; the partial upload was discarded. */
+public class UploadInterruptedException extends ModelStoreException {
+
+    public UploadInterruptedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

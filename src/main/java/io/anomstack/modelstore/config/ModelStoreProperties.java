@@ -1,0 +1,25 @@
+package io.anomstack.modelstore.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.nio.file.Path;
+
+/**
+ * Service-wide settings, bound from {@code modelstore.*}.
+ *
+ * @param maxModelSize largest model body accepted; larger uploads get 413 and leave nothing behind (default 5GB)
+ * @param dataDir      where local mode's embedded S3 server keeps its files ({@code MODELSTORE_DATA_DIR}, default {@code ./data})
+ */
+@ConfigurationProperties("modelstore")
+public record ModelStoreProperties(
+        @DefaultValue("5GB") DataSize maxModelSize,
+        @DefaultValue("./data") Path dataDir) {
+
+    public ModelStoreProperties {
+        if (maxModelSize.toBytes() <= 0) {
+            throw new IllegalArgumentException("modelstore.max-model-size must be positive.");
+        }
+    }
+}

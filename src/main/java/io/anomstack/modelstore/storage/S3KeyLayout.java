@@ -1,0 +1,112 @@
+package io.anomstack.modelstore.storage;
+
+import io.anomstack.modelstore.catalog.InvalidNameException;
+import io.anomstack.modelstore.catalog.ModelRef;
+import io.anomstack.modelstore.catalog.VersionId;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where each object of a model lives, following the Anomstack AWS integration design:
+ * <pre>
+ * {prefix}{batch}/{metric}[/{tag}]/model_{version}.{ext}     the model bytes
+ * {prefix}{batch}/{metric}[/{tag}]/metadata_{version}.json   the version's descriptor
+ * {prefix}{batch}/{metric}[/{tag}]/_latest.json              the service's pointer to the latest version
+ * </pre>
+ * The pointer's leading underscore keeps it out of the name space of batches, metrics and tags.
+ */
+final class S3KeyLayout {
+
+    static final String DEFAULT_EXTENSION = "pkl";
+    static final String LATEST_FILE = "_latest.json";
+
+    private static final Pattern EXTENSION = Pattern.compile("[A-Za-z0-9]{1,16}");
+    private static final Pattern METADATA_FILE = Pattern.compile("metadata_(.+)\\.json");
+
+    private final String prefix;
+
+    S3KeyLayout(String prefix) {
+        this.prefix = prefix;
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    String batchFolder(String batch) {
+        return prefix + batch + "/";
+    }
+
+    String modelFolder(ModelRef model) {
+        return batchFolder(model.batch()) + model.metric() + "/" + (model.tag() == null ? "" : model.tag() + "/");
+    }
+
+    String modelKey(ModelRef model, VersionId version, String extension) {
+        return modelFolder(model) + "model_" + version + "." + extension;
+    }
+
+    String metadataKey(ModelRef model, VersionId version) {
+        return modelFolder(model) + "metadata_" + version + ".json";
+    }
+
+    String metadataKeyPrefix(ModelRef model) {
+        return modelFolder(model) + "metadata_";
+    }
+
+    String latestKey(ModelRef model) {
+        return modelFolder(model) + LATEST_FILE;
+    }
+
+    /** The version a key of {@link #metadataKey} names, if it is one. */
+    Optional<VersionId> versionOfMetadataKey(String key) {
+        Matcher matcher = METADATA_FILE.matcher(key.substring(key.lastIndexOf('/') + 1));
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(VersionId.parse(matcher.group(1)));
+        } catch (InvalidNameException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The model whose latest pointer a key under {@link #batchFolder} is, if it is one. */
+    Optional<ModelRef> modelOfLatestKey(String batch, String key) {
+        String folder = batchFolder(batch);
+        if (!key.startsWith(folder) || !key.endsWith("/" + LATEST_FILE)) {
+            return Optional.empty();
+        }
+        String[] path = key.substring(folder.length(), key.length() - LATEST_FILE.length() - 1).split("/", -1);
+        try {
+            if (path.length == 1) {
+                return Optional.of(new ModelRef(batch, path[0], null));
+            }
+            if (path.length == 2) {
+                return Optional.of(new ModelRef(batch, path[0], path[1]));
+            }
+        } catch (InvalidNameException e) {
+            // An object the service did not write: not a model.
+        }
+        return Optional.empty();
+    }
+
+    /** The object extension for an uploaded file name: its last extension, lower-cased, or {@code pkl}. */
+    static String extensionOf(String fileName) {
+        if (fileName == null || fileName.isBlank()) {
+            return DEFAULT_EXTENSION;
+        }
+        String name = fileName.substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
+        int dot = name.lastIndexOf('.');
+        if (dot < 0) {
+            return DEFAULT_EXTENSION;
+        }
+        String extension = name.substring(dot + 1);
+        if (!EXTENSION.matcher(extension).matches()) {
+            throw new InvalidNameException("file extension", extension, "must be 1 to 16 letters or digits");
+        }
+        return extension.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,303 @@
+package io.anomstack.modelstore.storage;
+
+import io.anomstack.modelstore.catalog.InvalidNameException;
+import io.anomstack.modelstore.catalog.InvalidRequestException;
+import io.anomstack.modelstore.catalog.ModelCatalog;
+import io.anomstack.modelstore.catalog.ModelContent;
+import io.anomstack.modelstore.catalog.ModelDescriptor;
+import io.anomstack.modelstore.catalog.ModelNames;
+import io.anomstack.modelstore.catalog.ModelNotFoundException;
+import io.anomstack.modelstore.catalog.ModelRef;
+import io.anomstack.modelstore.catalog.ModelSummary;
+import io.anomstack.modelstore.catalog.ModelTooLargeException;
+import io.anomstack.modelstore.catalog.ModelUpload;
+import io.anomstack.modelstore.catalog.StoreUnavailableException;
+import io.anomstack.modelstore.catalog.VersionConflictException;
+import io.anomstack.modelstore.catalog.VersionId;
+import io.anomstack.modelstore.catalog.VersionIdGenerator;
+import io.anomstack.modelstore.catalog.VersionPage;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * The model catalog on S3. A version is committed by its metadata document, written with
+ * {@code If-None-Match: *} after the model bytes: until then nothing lists it. A small pointer object per
+ * model holds the latest version's descriptor, so resolving latest costs one GET however many versions
+ * exist; it only ever moves forward, by conditional writes.
+ */
+final class S3ModelCatalog implements ModelCatalog {
+
+    private static final int POINTER_ATTEMPTS = 50;
+
+    private final S3Operations operations;
+    private final S3KeyLayout layout;
+    private final DescriptorCodec codec;
+    private final VersionIdGenerator versionIds;
+    private final StreamingUploader uploader;
+    private final long maxModelBytes;
+    private final Executor readExecutor;
+    private final Clock clock;
+
+    S3ModelCatalog(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, VersionIdGenerator versionIds,
+                   long maxModelBytes, Executor readExecutor, Clock clock) {
+        this.operations = operations;
+        this.layout = layout;
+        this.codec = codec;
+        this.versionIds = versionIds;
+        this.uploader = new StreamingUploader(operations);
+        this.maxModelBytes = maxModelBytes;
+        this.readExecutor = readExecutor;
+        this.clock = clock;
+    }
+
+    @Override
+    public ModelDescriptor upload(ModelUpload upload) {
+        ModelRef model = upload.model();
+        String extension = S3KeyLayout.extensionOf(upload.fileName());
+        if (upload.declaredLength() > maxModelBytes) {
+            throw new ModelTooLargeException(maxModelBytes);
+        }
+        VersionId version = versionIds.next(model);
+        String modelKey = layout.modelKey(model, version, extension);
+        MeasuredInputStream body = new MeasuredInputStream(upload.body(), maxModelBytes, upload.declaredLength());
+        StreamingUploader.StoredObject stored;
+        try {
+            stored = uploader.upload(modelKey, upload.contentType(), body);
+        } catch (PreconditionFailedException e) {
+            throw new VersionConflictException(model, version);
+        }
+        ModelDescriptor descriptor;
+        try {
+            Map<String, Object> metadata = upload.metadata().read();
+            S3Target target = operations.target();
+            descriptor = new ModelDescriptor(model.batch(), model.metric(), model.tag(), version.value(),
+                    clock.instant(), body.count(), stored.storedBytes(), body.sha256Hex(), upload.contentType(),
+                    "identity", target.storageClass().toString(),
+                    stored.encryption() == null ? null : new ModelDescriptor.Encryption(stored.encryption(), stored.kmsKeyId()),
+                    target.bucket(), modelKey, metadata);
+            operations.writeDocument(layout.metadataKey(model, version), codec.write(descriptor), null);
+        } catch (PreconditionFailedException e) {
+            operations.deleteQuietly(modelKey);
+            throw new VersionConflictException(model, version);
+        } catch (RuntimeException e) {
+            operations.deleteQuietly(modelKey);
+            throw e;
+        }
+        advanceLatest(descriptor);
+        return descriptor;
+    }
+
+    @Override
+    public List<String> batches() {
+        return operations.listFolders(layout.prefix()).stream()
+                .filter(S3ModelCatalog::isName)
+                .sorted()
+                .toList();
+    }
+
+    @Override
+    public List<ModelSummary> models(String batch) {
+        ModelNames.require("batch", batch);
+        List<ModelRef> models = operations.listKeys(layout.batchFolder(batch), false).stream()
+                .flatMap(key -> layout.modelOfLatestKey(batch, key).stream())
+                .toList();
+        List<ModelSummary> summaries = readAll(models, model -> readLatestPointer(model)
+                .map(pointer -> new ModelSummary(model.metric(), model.tag(), pointer.descriptor()))
+                .orElse(null)).stream()
+                .filter(Objects::nonNull)
+                .sorted(Comparator.comparing(ModelSummary::metric)
+                        .thenComparing(ModelSummary::tag, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .toList();
+        if (summaries.isEmpty()) {
+            throw ModelNotFoundException.batch(batch);
+        }
+        return summaries;
+    }
+
+    @Override
+    public VersionPage versions(ModelRef model, int limit, String cursor) {
+        VersionId before = cursor == null ? null : decodeCursor(cursor);
+        List<VersionId> newestFirst = new ArrayList<>(listVersions(model));
+        newestFirst.sort(Comparator.reverseOrder());
+        if (newestFirst.isEmpty() && before == null) {
+            throw ModelNotFoundException.model(model);
+        }
+        List<VersionId> older = before == null ? newestFirst
+                : newestFirst.stream().filter(version -> version.compareTo(before) < 0).toList();
+        List<VersionId> page = older.subList(0, Math.min(limit, older.size()));
+        List<ModelDescriptor> descriptors = readAll(page, version -> readDescriptor(model, version)).stream()
+                .filter(Objects::nonNull)
+                .toList();
+        String next = older.size() > page.size() ? encodeCursor(page.get(page.size() - 1)) : null;
+        return new VersionPage(descriptors, next);
+    }
+
+    @Override
+    public ModelDescriptor latest(ModelRef model) {
+        return readLatestPointer(model).map(Pointer::descriptor).orElseGet(() -> repairLatest(model));
+    }
+
+    @Override
+    public ModelDescriptor version(ModelRef model, VersionId version) {
+        ModelDescriptor descriptor = readDescriptor(model, version);
+        if (descriptor == null) {
+            throw ModelNotFoundException.version(model, version);
+        }
+        return descriptor;
+    }
+
+    @Override
+    public ModelContent open(ModelDescriptor version) {
+        return operations.open(version.key())
+                .map(body -> new ModelContent(version, body))
+                .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
+    }
+
+    @Override
+    public void deleteVersion(ModelRef model, VersionId version) {
+        ModelDescriptor descriptor = version(model, version);
+        operations.delete(layout.metadataKey(model, version));
+        operations.delete(descriptor.key());
+        retreatLatest(model, version);
+    }
+
+    @Override
+    public void deleteModel(ModelRef model) {
+        List<String> keys = operations.listKeys(layout.modelFolder(model), true);
+        if (keys.isEmpty()) {
+            throw ModelNotFoundException.model(model);
+        }
+        // Pointer first, then metadata: readers stop seeing versions before their bytes go.
+        String latestKey = layout.latestKey(model);
+        List<String> ordered = new ArrayList<>(keys);
+        ordered.sort(Comparator.comparing((String key) -> !key.equals(latestKey))
+                .thenComparing(key -> layout.versionOfMetadataKey(key).isEmpty()));
+        operations.deleteAll(ordered);
+    }
+
+    private List<VersionId> listVersions(ModelRef model) {
+        return operations.listKeys(layout.metadataKeyPrefix(model), true).stream()
+                .flatMap(key -> layout.versionOfMetadataKey(key).stream())
+                .toList();
+    }
+
+    private ModelDescriptor readDescriptor(ModelRef model, VersionId version) {
+        return operations.read(layout.metadataKey(model, version)).map(doc -> codec.read(doc.bytes())).orElse(null);
+    }
+
+    /** The latest pointer's descriptor and the ETag it was read at. */
+    private record Pointer(ModelDescriptor descriptor, String eTag) {
+    }
+
+    private Optional<Pointer> readLatestPointer(ModelRef model) {
+        return operations.read(layout.latestKey(model)).map(doc -> new Pointer(codec.read(doc.bytes()), doc.eTag()));
+    }
+
+    /** Moves the pointer to {@code descriptor} unless it already shows that version or a newer one. */
+    private void advanceLatest(ModelDescriptor descriptor) {
+        ModelRef model = descriptor.ref();
+        for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
+            Optional<Pointer> current = readLatestPointer(model);
+            if (current.isPresent() && current.get().descriptor().versionId().compareTo(descriptor.versionId()) >= 0) {
+                return;
+            }
+            try {
+                operations.writeDocument(layout.latestKey(model), codec.write(descriptor),
+                        current.map(Pointer::eTag).orElse(null));
+                return;
+            } catch (PreconditionFailedException e) {
+                // Another upload or delete moved the pointer meanwhile: look again.
+            }
+        }
+        throw new StoreUnavailableException("The latest pointer of " + model
+                + " kept changing under heavy concurrent writes; version " + descriptor.version()
+                + " is stored but may not be latest yet.", null);
+    }
+
+    /** After {@code deleted} is gone, points latest at the newest remaining version if it pointed at the deleted one. */
+    private void retreatLatest(ModelRef model, VersionId deleted) {
+        for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
+            Optional<Pointer> current = readLatestPointer(model);
+            if (current.isEmpty() || !current.get().descriptor().versionId().equals(deleted)) {
+                return;
+            }
+            ModelDescriptor newest = newestVersion(model);
+            if (newest == null) {
+                operations.delete(layout.latestKey(model));
+                return;
+            }
+            try {
+                operations.writeDocument(layout.latestKey(model), codec.write(newest), current.get().eTag());
+                return;
+            } catch (PreconditionFailedException e) {
+                // A concurrent upload moved the pointer: look again.
+            }
+        }
+    }
+
+    /** Rebuilds a missing pointer from the listing (after a crash between commit and pointer update). */
+    private ModelDescriptor repairLatest(ModelRef model) {
+        ModelDescriptor newest = newestVersion(model);
+        if (newest == null) {
+            throw ModelNotFoundException.model(model);
+        }
+        advanceLatest(newest);
+        return newest;
+    }
+
+    private ModelDescriptor newestVersion(ModelRef model) {
+        List<VersionId> versions = listVersions(model);
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            ModelDescriptor descriptor = readDescriptor(model, versions.get(i));
+            if (descriptor != null) {
+                return descriptor;
+            }
+        }
+        return null;
+    }
+
+    /** Reads many small objects at once: a page of versions costs one round trip of latency, not fifty. */
+    private <T, R> List<R> readAll(List<T> items, Function<T, R> read) {
+        List<CompletableFuture<R>> futures = items.stream()
+                .map(item -> CompletableFuture.supplyAsync(() -> read.apply(item), readExecutor))
+                .toList();
+        List<R> results = new ArrayList<>(futures.size());
+        for (CompletableFuture<R> future : futures) {
+            try {
+                results.add(future.join());
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        return results;
+    }
+
+    private static String encodeCursor(VersionId version) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(version.value().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static VersionId decodeCursor(String cursor) {
+        try {
+            return VersionId.parse(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException | InvalidNameException e) {
+            throw new InvalidRequestException("The cursor '" + cursor + "' is not one this service returned; "
+                    + "pass next_cursor from the previous page unchanged.");
+        }
+    }
+
+    private static boolean isName(String value) {
+        return value.matches(ModelNames.PATTERN);
+    }
+}

@@ -1,0 +1,171 @@
+package io.anomstack.modelstore.storage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.StorageClass;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The S3 requests the catalog is made of, on the configured bucket, each turning SDK failures into the
+ * service's own exceptions. Small JSON documents always stay in STANDARD: infrequent-access classes bill
+ * a 128 KB minimum size and 30 days, more than such a document is worth.
+ */
+final class S3Operations {
+
+    private static final Logger log = LoggerFactory.getLogger(S3Operations.class);
+    private static final String JSON = "application/json";
+    private static final int DELETE_BATCH = 1000;
+
+    private final S3Client s3;
+    private final S3Target target;
+
+    S3Operations(S3Client s3, S3Target target) {
+        this.s3 = s3;
+        this.target = target;
+    }
+
+    S3Client client() {
+        return s3;
+    }
+
+    S3Target target() {
+        return target;
+    }
+
+    /** A small object's bytes with the ETag they were read at. */
+    record Document(byte[] bytes, String eTag) {
+    }
+
+    Optional<Document> read(String key) {
+        return call("reading " + key, () -> {
+            try {
+                ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket(target.bucket()).key(key));
+                return Optional.of(new Document(object.asByteArray(), object.response().eTag()));
+            } catch (SdkException e) {
+                if (S3Errors.isNotFound(e)) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    Optional<InputStream> open(String key) {
+        return call("reading " + key, () -> {
+            try {
+                ResponseInputStream<GetObjectResponse> object = s3.getObject(b -> b.bucket(target.bucket()).key(key));
+                return Optional.of(object);
+            } catch (SdkException e) {
+                if (S3Errors.isNotFound(e)) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * Writes a JSON document only if {@code key} has no object yet ({@code ifMatch} null) or still has the
+     * ETag {@code ifMatch}.
+     *
+     * @throws PreconditionFailedException when another writer got there first
+     */
+    void writeDocument(String key, byte[] json, String ifMatch) {
+        PutObjectRequest.Builder request = PutObjectRequest.builder()
+                .bucket(target.bucket())
+                .key(key)
+                .contentType(JSON)
+                .storageClass(StorageClass.STANDARD)
+                .serverSideEncryption(target.encryption())
+                .ssekmsKeyId(target.kmsKeyId());
+        if (ifMatch == null) {
+            request.ifNoneMatch("*");
+        } else {
+            request.ifMatch(ifMatch);
+        }
+        call("writing " + key, () -> {
+            try {
+                return s3.putObject(request.build(), RequestBody.fromBytes(json));
+            } catch (SdkException e) {
+                if (S3Errors.isPreconditionFailure(e)) {
+                    throw new PreconditionFailedException(key);
+                }
+                throw e;
+            }
+        });
+    }
+
+    void delete(String key) {
+        call("deleting " + key, () -> s3.deleteObject(b -> b.bucket(target.bucket()).key(key)));
+    }
+
+    /** Deletes a key as clean-up after a failure; a second failure is logged, not thrown over the first. */
+    void deleteQuietly(String key) {
+        try {
+            delete(key);
+        } catch (RuntimeException e) {
+            log.warn("Could not remove {} after a failed upload: {}", key, e.getMessage());
+        }
+    }
+
+    void deleteAll(List<String> keys) {
+        for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
+            List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)).stream()
+                    .map(key -> ObjectIdentifier.builder().key(key).build())
+                    .toList();
+            call("deleting " + batch.size() + " objects", () -> s3.deleteObjects(b -> b.bucket(target.bucket())
+                    .delete(Delete.builder().objects(batch).quiet(true).build())));
+        }
+    }
+
+    /** Keys under {@code prefix}, in S3's (ascending) order; with {@code shallow}, not those in sub-folders. */
+    List<String> listKeys(String prefix, boolean shallow) {
+        return call("listing " + prefix, () -> {
+            List<String> keys = new ArrayList<>();
+            s3.listObjectsV2Paginator(b -> b.bucket(target.bucket()).prefix(prefix).delimiter(shallow ? "/" : null))
+                    .contents().stream().map(S3Object::key).forEach(keys::add);
+            return keys;
+        });
+    }
+
+    /** The names of the folders directly under {@code prefix}. */
+    List<String> listFolders(String prefix) {
+        return call("listing " + prefix, () -> {
+            List<String> folders = new ArrayList<>();
+            s3.listObjectsV2Paginator(b -> b.bucket(target.bucket()).prefix(prefix).delimiter("/"))
+                    .commonPrefixes().stream()
+                    .map(CommonPrefix::prefix)
+                    .map(folder -> folder.substring(prefix.length(), folder.length() - 1))
+                    .forEach(folders::add);
+            return folders;
+        });
+    }
+
+    void checkBucket() {
+        call("checking the bucket", () -> s3.headBucket(b -> b.bucket(target.bucket())));
+    }
+
+    <T> T call(String action, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (SdkException e) {
+            throw S3Errors.translate(e, target, action);
+        }
+    }
+}
