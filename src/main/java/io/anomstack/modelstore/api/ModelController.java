@@ -77,6 +77,7 @@ class ModelController {
                     @Content(mediaType = "multipart/form-data", schema = @Schema(implementation = UploadForm.class),
                             encoding = @Encoding(name = "metadata", contentType = "application/json")),
                     @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))}))
+    @Parameter(in = ParameterIn.QUERY, name = "tag", description = TAG_DOC)
     @Parameter(in = ParameterIn.HEADER, name = UploadRequestReader.METADATA_HEADER,
             description = "For raw uploads: your metadata as a JSON object", example = "{\"n_components\": 3}")
     @ApiResponse(responseCode = "201", description = "Stored; Location names the version")
@@ -85,9 +86,8 @@ class ModelController {
     ResponseEntity<ModelDescriptor> upload(
             @PathVariable @Parameter(example = "my_batch") String batch,
             @PathVariable @Parameter(example = "cpu_usage") String metric,
-            @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag,
             @Parameter(hidden = true) HttpServletRequest request) {
-        ModelRef model = new ModelRef(batch, metric, tag);
+        ModelRef model = new ModelRef(batch, metric, UploadRequestReader.queryParameter(request, "tag"));
         ModelDescriptor stored = uploads.read(request, model, catalog::upload);
         UriComponentsBuilder location = UriComponentsBuilder.fromPath("/api/v1/models/{batch}/{metric}/versions/{version}");
         if (model.tag() != null) {

@@ -13,9 +13,11 @@ import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriComponentsBuilder;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
@@ -45,7 +47,7 @@ class UploadRequestReader {
             return readForm(request, model, store);
         }
         Map<String, Object> metadata = metadataParser.parse(request.getHeader(METADATA_HEADER), METADATA_HEADER + " header");
-        String contentType = request.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : request.getContentType();
+        String contentType = rawContentType(request.getContentType());
         try {
             return store.apply(new ModelUpload(model, fileNameOf(request.getHeader(HttpHeaders.CONTENT_DISPOSITION)),
                     contentType, request.getContentLengthLong(), request.getInputStream(), () -> metadata));
@@ -97,6 +99,27 @@ class UploadRequestReader {
             byte[] bytes = in.readNBytes(MetadataParser.MAX_BYTES + 1);
             return new String(bytes, StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * A query parameter read from the query string alone. {@code getParameter} would make the container
+     * parse a form-encoded body (what {@code curl --data-binary} announces) and so consume the model.
+     */
+    static String queryParameter(HttpServletRequest request, String name) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return null;
+        }
+        String value = UriComponentsBuilder.newInstance().query(query).build().getQueryParams().getFirst(name);
+        return value == null ? null : URLDecoder.decode(value, StandardCharsets.UTF_8);
+    }
+
+    /** The model's media type: what the client sent, except a form encoding, which a model body never is. */
+    private static String rawContentType(String contentType) {
+        if (contentType == null || contentType.startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
+            return MediaType.APPLICATION_OCTET_STREAM_VALUE;
+        }
+        return contentType;
     }
 
     private static String fileNameOf(String contentDisposition) {

@@ -15,11 +15,19 @@ import java.nio.file.Path;
 @ConfigurationProperties("modelstore")
 public record ModelStoreProperties(
         @DefaultValue("5GB") DataSize maxModelSize,
-        @DefaultValue("./data") Path dataDir) {
+        @DefaultValue("./data") String dataDir) {
 
     public ModelStoreProperties {
         if (maxModelSize.toBytes() <= 0) {
             throw new IllegalArgumentException("modelstore.max-model-size must be positive.");
         }
+    }
+
+    /**
+     * The data directory as a path. It is bound as a string on purpose: Spring Cloud AWS's s3:// resource
+     * resolver takes part in String-to-Path conversion and would need the S3 client this directory configures.
+     */
+    public Path dataPath() {
+        return Path.of(dataDir);
     }
 }

@@ -42,10 +42,10 @@ class S3StorageConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnExpression("'${modelstore.s3.bucket:}'.isBlank()")
     EmbeddedS3Server embeddedS3Server(ModelStoreProperties properties) {
-        EmbeddedS3Server server = EmbeddedS3Server.filesystem(properties.dataDir());
+        EmbeddedS3Server server = EmbeddedS3Server.filesystem(properties.dataPath());
         log.warn("LOCAL MODE: S3_BUCKET_NAME is not set, so models are stored by an embedded S3 server at {} in {} "
                 + "(bucket '{}'). Set S3_BUCKET_NAME to use Amazon S3.", server.endpoint(),
-                properties.dataDir().toAbsolutePath().normalize(), LOCAL_BUCKET);
+                properties.dataPath().toAbsolutePath().normalize(), LOCAL_BUCKET);
         return server;
     }
 

@@ -1,0 +1,438 @@
+package io.anomstack.modelstore;
+
+import io.anomstack.modelstore.support.ModelStoreClient;
+import io.anomstack.modelstore.support.RunningService;
+import io.anomstack.modelstore.support.S3Backend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import tools.jackson.databind.JsonNode;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.anomstack.modelstore.support.ModelStoreClient.json;
+import static io.anomstack.modelstore.support.ModelStoreClient.path;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The behaviour every S3 backend must give the service, driven over real HTTP against the running
+ * service and checked directly in the bucket. Subclasses name the backend.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ModelStoreContract {
+
+    /** Small enough that a few MB exercise multipart uploads, large enough to stay within S3's minimum part. */
+    static final int PART_SIZE = 5 * 1024 * 1024;
+    static final long MAX_MODEL_SIZE = 24L * 1024 * 1024;
+
+    protected S3Backend backend;
+    protected String bucket;
+    protected RunningService service;
+    protected ModelStoreClient client;
+    protected S3Client s3;
+
+    /** Starts the backend under test. */
+    protected abstract S3Backend startBackend() throws Exception;
+
+    @BeforeAll
+    void startService() throws Exception {
+        backend = startBackend();
+        bucket = backend.createBucket("contract-" + UUID.randomUUID().toString().substring(0, 8));
+        Map<String, Object> properties = new HashMap<>(backend.serviceProperties(bucket));
+        properties.put("modelstore.s3.part-size", PART_SIZE + "B");
+        properties.put("modelstore.max-model-size", MAX_MODEL_SIZE + "B");
+        service = RunningService.start(properties);
+        client = new ModelStoreClient(service);
+        s3 = backend.client();
+    }
+
+    @AfterAll
+    void stopService() throws Exception {
+        if (service != null) {
+            service.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    @Test
+    void rawUploadCreatesAVersionWithItsDescriptorAndTheDesignLayout() throws Exception {
+        String batch = batch();
+        byte[] model = randomBytes(100_000);
+
+        HttpResponse<String> response = client.uploadRaw(batch, "cpu_usage", null, model, "{\"n_components\": 3, \"git_sha\": \"abc\"}");
+
+        assertThat(response.statusCode()).isEqualTo(201);
+        JsonNode descriptor = json(response.body());
+        String version = descriptor.get("version").asString();
+        assertThat(version).matches("\\d{8}_\\d{6}(_\\d{2})?");
+        assertThat(response.headers().firstValue("Location")).hasValue("/api/v1/models/" + batch + "/cpu_usage/versions/" + version);
+        assertThat(response.headers().firstValue("ETag")).hasValue("\"" + sha256(model) + "\"");
+        assertThat(descriptor.get("batch").asString()).isEqualTo(batch);
+        assertThat(descriptor.get("metric").asString()).isEqualTo("cpu_usage");
+        assertThat(descriptor.get("tag").isNull()).isTrue();
+        assertThat(descriptor.get("size_bytes").asLong()).isEqualTo(model.length);
+        assertThat(descriptor.get("stored_bytes").asLong()).isEqualTo(model.length);
+        assertThat(descriptor.get("sha256").asString()).isEqualTo(sha256(model));
+        assertThat(descriptor.get("content_type").asString()).isEqualTo("application/octet-stream");
+        assertThat(descriptor.get("content_encoding").asString()).isEqualTo("identity");
+        assertThat(descriptor.get("storage_class").asString()).isEqualTo("STANDARD");
+        assertThat(descriptor.get("bucket").asString()).isEqualTo(bucket);
+        assertThat(descriptor.get("created_at").asString()).endsWith("Z");
+        assertThat(descriptor.get("metadata").get("n_components").asInt()).isEqualTo(3);
+
+        String modelKey = "models/" + batch + "/cpu_usage/model_" + version + ".pkl";
+        String metadataKey = "models/" + batch + "/cpu_usage/metadata_" + version + ".json";
+        assertThat(descriptor.get("key").asString()).isEqualTo(modelKey);
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(modelKey)).asByteArray()).isEqualTo(model);
+        JsonNode stored = json(s3.getObjectAsBytes(b -> b.bucket(bucket).key(metadataKey)).asUtf8String());
+        assertThat(stored).isEqualTo(descriptor);
+        assertThat(keysUnder("models/" + batch + "/"))
+                .containsExactlyInAnyOrder(modelKey, metadataKey, "models/" + batch + "/cpu_usage/_latest.json");
+    }
+
+    @Test
+    void multipartFormUploadTakesTheExtensionFromTheFileNameAndMetadataBeforeOrAfterTheFile() {
+        String batch = batch();
+        byte[] first = randomBytes(3_000);
+        byte[] second = randomBytes(4_000);
+
+        HttpResponse<String> before = client.uploadForm(batch, "mem", null, "model.joblib", first, "{\"order\": \"before\"}", true);
+        HttpResponse<String> after = client.uploadForm(batch, "mem", null, "trained.PKL", second, "{\"order\": \"after\"}", false);
+
+        assertThat(before.statusCode()).isEqualTo(201);
+        assertThat(after.statusCode()).isEqualTo(201);
+        JsonNode beforeDescriptor = json(before.body());
+        JsonNode afterDescriptor = json(after.body());
+        assertThat(beforeDescriptor.get("key").asString()).endsWith("/model_" + beforeDescriptor.get("version").asString() + ".joblib");
+        assertThat(afterDescriptor.get("key").asString()).endsWith(".pkl");
+        assertThat(beforeDescriptor.get("metadata").get("order").asString()).isEqualTo("before");
+        assertThat(afterDescriptor.get("metadata").get("order").asString()).isEqualTo("after");
+        assertThat(client.download(path(batch, "mem", null, "/latest")).body()).isEqualTo(second);
+    }
+
+    @Test
+    void largeChunkedUploadGoesUpAsMultipartAndDownloadsIdentically() {
+        String batch = batch();
+        byte[] model = randomBytes(3 * PART_SIZE + 12_345);
+
+        HttpResponse<String> response = service.send(HttpRequest.newBuilder(client.uri(path(batch, "big", null, "")))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(model))));
+
+        assertThat(response.statusCode()).isEqualTo(201);
+        JsonNode descriptor = json(response.body());
+        assertThat(descriptor.get("size_bytes").asLong()).isEqualTo(model.length);
+        HttpResponse<byte[]> download = client.download(path(batch, "big", null, "/versions/" + descriptor.get("version").asString()));
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(model);
+        assertThat(s3.headObject(b -> b.bucket(bucket).key(descriptor.get("key").asString())).contentLength()).isEqualTo(model.length);
+    }
+
+    @Test
+    void downloadsCarryVersionShaEtagLengthAndLastModifiedAndHonourHeadAndIfNoneMatch() {
+        String batch = batch();
+        byte[] model = randomBytes(50_000);
+        String version = json(client.uploadRaw(batch, "cpu", null, model, null).body()).get("version").asString();
+
+        for (String download : List.of(path(batch, "cpu", null, "/latest"), path(batch, "cpu", null, "/versions/" + version))) {
+            HttpResponse<byte[]> get = client.download(download);
+            assertThat(get.statusCode()).isEqualTo(200);
+            assertThat(get.body()).isEqualTo(model);
+            assertThat(get.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+            assertThat(get.headers().firstValue("X-Model-Version")).hasValue(version);
+            assertThat(get.headers().firstValue("X-Model-Sha256")).hasValue(sha256(model));
+            assertThat(get.headers().firstValue("ETag")).hasValue("\"" + sha256(model) + "\"");
+            assertThat(get.headers().firstValue("Content-Length")).hasValue(String.valueOf(model.length));
+            assertThat(get.headers().firstValue("Last-Modified")).isPresent();
+
+            HttpResponse<byte[]> head = service.send(HttpRequest.newBuilder(client.uri(download))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+            assertThat(head.headers().firstValue("X-Model-Version")).hasValue(version);
+            assertThat(head.headers().firstValue("Content-Length")).hasValue(String.valueOf(model.length));
+
+            HttpResponse<byte[]> notModified = service.send(HttpRequest.newBuilder(client.uri(download))
+                    .header("If-None-Match", "\"" + sha256(model) + "\""), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(notModified.statusCode()).isEqualTo(304);
+        }
+        JsonNode latestMetadata = client.getJson(path(batch, "cpu", null, "/latest/metadata"));
+        assertThat(latestMetadata.get("version").asString()).isEqualTo(version);
+        assertThat(client.getJson(path(batch, "cpu", null, "/versions/" + version + "/metadata"))).isEqualTo(latestMetadata);
+    }
+
+    @Test
+    void tagsAreSeparateModelsOneFolderDeeperAndTheBatchListsEveryModel() {
+        String batch = batch();
+        byte[] untagged = randomBytes(1_000);
+        byte[] pca = randomBytes(2_000);
+        byte[] knn = randomBytes(3_000);
+        client.uploadRaw(batch, "cpu", null, untagged, null);
+        JsonNode pcaDescriptor = json(client.uploadRaw(batch, "cpu", "pca_default", pca, null).body());
+        client.uploadRaw(batch, "cpu", "knn_default", knn, null);
+
+        assertThat(pcaDescriptor.get("tag").asString()).isEqualTo("pca_default");
+        assertThat(pcaDescriptor.get("key").asString())
+                .isEqualTo("models/" + batch + "/cpu/pca_default/model_" + pcaDescriptor.get("version").asString() + ".pkl");
+        assertThat(client.download(path(batch, "cpu", null, "/latest")).body()).isEqualTo(untagged);
+        assertThat(client.download(path(batch, "cpu", "pca_default", "/latest")).body()).isEqualTo(pca);
+        assertThat(client.download(path(batch, "cpu", "knn_default", "/latest")).body()).isEqualTo(knn);
+        assertThat(client.getJson(path(batch, "cpu", null, "/versions")).get("versions")).hasSize(1);
+
+        JsonNode models = client.getJson("/api/v1/models/" + batch).get("models");
+        assertThat(models).hasSize(3);
+        assertThat(models.get(0).get("tag").isNull()).isTrue();
+        assertThat(models.get(1).get("tag").asString()).isEqualTo("knn_default");
+        assertThat(models.get(2).get("latest").get("version").asString()).isEqualTo(pcaDescriptor.get("version").asString());
+        assertThat(client.getJson("/api/v1/models").get("batches").valueStream().map(JsonNode::asString)).contains(batch);
+    }
+
+    @Test
+    void versionsPageNewestFirstPastOneThousand() throws Exception {
+        String batch = batch();
+        int count = 1_005;
+        List<Callable<String>> uploads = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] model = ("model " + i).getBytes(StandardCharsets.UTF_8);
+            uploads.add(() -> json(client.uploadRaw(batch, "many", null, model, null).body()).get("version").asString());
+        }
+        Set<String> uploaded = new HashSet<>(runConcurrently(uploads, 8));
+        assertThat(uploaded).hasSize(count);
+
+        List<String> listed = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = client.getJson(path(batch, "many", null, "/versions?limit=400" + (cursor == null ? "" : "&cursor=" + cursor)));
+            page.get("versions").forEach(version -> listed.add(version.get("version").asString()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asString();
+            pages++;
+        } while (cursor != null);
+
+        assertThat(pages).isEqualTo(3);
+        assertThat(listed).hasSize(count).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(uploaded);
+        assertThat(listed).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(client.getJson(path(batch, "many", null, "/latest/metadata")).get("version").asString()).isEqualTo(listed.get(0));
+    }
+
+    @Test
+    void twentyConcurrentUploadsToOneModelAllSucceedWithDistinctVersionsAndLatestIsTheNewest() throws Exception {
+        String batch = batch();
+        List<Callable<String>> uploads = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            byte[] model = randomBytes(10_000 + i);
+            uploads.add(() -> {
+                HttpResponse<String> response = client.uploadRaw(batch, "hot", null, model, null);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+                return json(response.body()).get("version").asString();
+            });
+        }
+        List<String> versions = runConcurrently(uploads, 24);
+
+        assertThat(new HashSet<>(versions)).hasSize(24);
+        String newest = versions.stream().max(String::compareTo).orElseThrow();
+        assertThat(client.getJson(path(batch, "hot", null, "/latest/metadata")).get("version").asString()).isEqualTo(newest);
+        assertThat(client.getJson(path(batch, "hot", null, "/versions?limit=1000")).get("versions")).hasSize(24);
+    }
+
+    @Test
+    void anUploadInterruptedMidBodyLeavesNoVersionAndNoMultipartUpload() throws Exception {
+        String batch = batch();
+        byte[] kept = randomBytes(1_000);
+        String keptVersion = json(client.uploadRaw(batch, "cut", null, kept, null).body()).get("version").asString();
+
+        int announced = 4 * PART_SIZE;
+        try (Socket socket = new Socket("127.0.0.1", service.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path(batch, "cut", null, "") + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: " + announced + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(randomBytes(2 * PART_SIZE + 1_000));
+            out.flush();
+            Thread.sleep(500);
+        }
+
+        awaitNoMultipartUploads();
+        assertThat(client.getJson(path(batch, "cut", null, "/latest/metadata")).get("version").asString()).isEqualTo(keptVersion);
+        assertThat(client.getJson(path(batch, "cut", null, "/versions")).get("versions")).hasSize(1);
+        assertThat(keysUnder("models/" + batch + "/cut/")).hasSize(3);
+    }
+
+    @Test
+    void deletingTheLatestVersionMakesTheNewestRemainingOneLatest() {
+        String batch = batch();
+        byte[] older = randomBytes(100);
+        byte[] newer = randomBytes(200);
+        String olderVersion = json(client.uploadRaw(batch, "m", null, older, null).body()).get("version").asString();
+        JsonNode newerDescriptor = json(client.uploadRaw(batch, "m", null, newer, null).body());
+        String newerVersion = newerDescriptor.get("version").asString();
+
+        assertThat(client.delete(path(batch, "m", null, "/versions/" + newerVersion)).statusCode()).isEqualTo(204);
+
+        assertThat(client.download(path(batch, "m", null, "/latest")).headers().firstValue("X-Model-Version")).hasValue(olderVersion);
+        assertThat(client.get(path(batch, "m", null, "/versions/" + newerVersion)).statusCode()).isEqualTo(404);
+        assertThat(keysUnder("models/" + batch + "/m/")).noneMatch(key -> key.contains(newerVersion));
+        assertThat(client.delete(path(batch, "m", null, "/versions/" + newerVersion)).statusCode()).isEqualTo(404);
+
+        assertThat(client.delete(path(batch, "m", null, "/versions/" + olderVersion)).statusCode()).isEqualTo(204);
+        assertThat(client.get(path(batch, "m", null, "/latest")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void deletingAModelRemovesAllItsVersionsButNotTheOtherTagsOfItsMetric() {
+        String batch = batch();
+        client.uploadRaw(batch, "cpu", null, randomBytes(10), null);
+        client.uploadRaw(batch, "cpu", null, randomBytes(10), null);
+        client.uploadRaw(batch, "cpu", "pca_default", randomBytes(10), null);
+
+        assertThat(client.delete(path(batch, "cpu", null, "")).statusCode()).isEqualTo(204);
+
+        assertThat(client.get(path(batch, "cpu", null, "/latest")).statusCode()).isEqualTo(404);
+        assertThat(client.get(path(batch, "cpu", "pca_default", "/latest")).statusCode()).isEqualTo(200);
+        assertThat(keysUnder("models/" + batch + "/")).allMatch(key -> key.startsWith("models/" + batch + "/cpu/pca_default/"));
+        assertThat(client.delete(path(batch, "cpu", null, "")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void invalidNamesAreRejectedBeforeTouchingS3() {
+        String batch = batch();
+        for (String bad : List.of("/api/v1/models/" + batch + "/.hidden", "/api/v1/models/" + batch + "/a%20b",
+                "/api/v1/models/_x/cpu", "/api/v1/models/" + batch + "/cpu?tag=../../etc",
+                "/api/v1/models/" + batch + "/cpu?tag=model_x", "/api/v1/models/" + batch + "/" + "m".repeat(129))) {
+            HttpResponse<String> response = service.send(HttpRequest.newBuilder(client.uri(bad))
+                    .POST(HttpRequest.BodyPublishers.ofString("x")));
+            assertProblem(response, 400);
+        }
+        assertProblem(client.get(path(batch, "cpu", null, "/versions/not-a-version")), 400);
+        assertProblem(client.get(path(batch, "cpu", null, "/versions?limit=0")), 400);
+        assertProblem(client.get(path(batch, "cpu", null, "/versions?cursor=%21%21")), 400);
+        assertThat(keysUnder("models/" + batch + "/")).isEmpty();
+    }
+
+    @Test
+    void unknownModelsVersionsAndBatchesAre404Problems() {
+        String batch = batch();
+        assertProblem(client.get(path(batch, "nothing", null, "/latest")), 404);
+        assertProblem(client.get(path(batch, "nothing", null, "/latest/metadata")), 404);
+        assertProblem(client.get(path(batch, "nothing", null, "/versions")), 404);
+        assertProblem(client.get(path(batch, "nothing", null, "/versions/20250101_000000")), 404);
+        assertProblem(client.get("/api/v1/models/" + batch), 404);
+        assertProblem(client.get("/api/v1/nowhere"), 404);
+    }
+
+    @Test
+    void badMetadataIsA400AndStoresNothing() {
+        String batch = batch();
+        assertProblem(client.uploadRaw(batch, "cpu", null, randomBytes(10), "{not json"), 400);
+        assertProblem(client.uploadRaw(batch, "cpu", null, randomBytes(10), "[1, 2]"), 400);
+        assertProblem(client.uploadForm(batch, "cpu", null, "m.pkl", randomBytes(10), "\"text\"", false), 400);
+        assertProblem(client.uploadForm(batch, "cpu", null, "m.pkl", randomBytes(10), "{\"big\": \"" + "x".repeat(70_000) + "\"}", true), 400);
+        assertThat(keysUnder("models/" + batch + "/")).isEmpty();
+    }
+
+    @Test
+    void modelsOverTheSizeLimitAre413AndLeaveNothing() {
+        String batch = batch();
+        byte[] tooLarge = randomBytes((int) MAX_MODEL_SIZE + 1);
+
+        assertProblem(client.uploadRaw(batch, "huge", null, tooLarge, null), 413);
+        HttpResponse<String> chunked = service.send(HttpRequest.newBuilder(client.uri(path(batch, "huge", null, "")))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(tooLarge))));
+        assertProblem(chunked, 413);
+
+        awaitNoMultipartUploads();
+        assertThat(keysUnder("models/" + batch + "/")).isEmpty();
+    }
+
+    protected void assertProblem(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = json(response.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("title").asString()).isNotBlank();
+        assertThat(problem.get("detail").asString()).isNotBlank();
+        assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    protected List<String> keysUnder(String prefix) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream().map(S3Object::key).toList();
+    }
+
+    protected void awaitNoMultipartUploads() {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty()) {
+            assertThat(System.currentTimeMillis()).as("multipart uploads left: "
+                    + s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isLessThan(deadline);
+            sleep(100);
+        }
+    }
+
+    protected static String batch() {
+        return "batch_" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    protected static byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return bytes;
+    }
+
+    protected static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected static <T> List<T> runConcurrently(List<Callable<T>> tasks, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : pool.invokeAll(tasks)) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

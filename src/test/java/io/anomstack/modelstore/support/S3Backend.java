@@ -1,0 +1,49 @@
+package io.anomstack.modelstore.support;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.net.URI;
+import java.util.Map;
+
+/** A real S3 protocol server the tests run the service against and inspect directly. */
+public interface S3Backend extends AutoCloseable {
+
+    String REGION = "us-east-1";
+
+    URI endpoint();
+
+    String accessKey();
+
+    String secretKey();
+
+    /** Creates a fresh bucket for one test class and returns its name. */
+    default String createBucket(String name) {
+        try (S3Client s3 = client()) {
+            s3.createBucket(b -> b.bucket(name));
+        }
+        return name;
+    }
+
+    /** A client for looking at the bucket directly, past the service; close it after use. */
+    default S3Client client() {
+        return S3Client.builder()
+                .endpointOverride(endpoint())
+                .forcePathStyle(true)
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey(), secretKey())))
+                .build();
+    }
+
+    /** The service settings that point it at this backend and bucket. */
+    default Map<String, Object> serviceProperties(String bucket) {
+        return Map.of(
+                "modelstore.s3.bucket", bucket,
+                "modelstore.s3.endpoint", endpoint().toString(),
+                "modelstore.s3.region", REGION,
+                "spring.cloud.aws.credentials.access-key", accessKey(),
+                "spring.cloud.aws.credentials.secret-key", secretKey());
+    }
+}
