@@ -40,6 +40,7 @@ import java.util.function.Function;
 final class S3ModelCatalog implements ModelCatalog {
 
     private static final int POINTER_ATTEMPTS = 50;
+    private static final int POINTER_LOCK_STRIPES = 64;
 
     private final S3Operations operations;
     private final S3KeyLayout layout;
@@ -49,6 +50,12 @@ final class S3ModelCatalog implements ModelCatalog {
     private final long maxModelBytes;
     private final Executor readExecutor;
     private final Clock clock;
+    /**
+     * Pointer moves of one model are serialised within this process: S3's conditional writes are atomic,
+     * but S3-compatible servers (S3Proxy, MinIO in some modes) check and write in two steps. Conditional
+     * writes still order the moves of several instances on S3.
+     */
+    private final Object[] pointerLocks = new Object[POINTER_LOCK_STRIPES];
 
     S3ModelCatalog(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, VersionIdGenerator versionIds,
                    long maxModelBytes, Executor readExecutor, Clock clock) {
@@ -60,6 +67,9 @@ final class S3ModelCatalog implements ModelCatalog {
         this.maxModelBytes = maxModelBytes;
         this.readExecutor = readExecutor;
         this.clock = clock;
+        for (int i = 0; i < pointerLocks.length; i++) {
+            pointerLocks[i] = new Object();
+        }
     }
 
     @Override
@@ -208,6 +218,12 @@ final class S3ModelCatalog implements ModelCatalog {
     /** Moves the pointer to {@code descriptor} unless it already shows that version or a newer one. */
     private void advanceLatest(ModelDescriptor descriptor) {
         ModelRef model = descriptor.ref();
+        synchronized (pointerLock(model)) {
+            advanceLatestLocked(model, descriptor);
+        }
+    }
+
+    private void advanceLatestLocked(ModelRef model, ModelDescriptor descriptor) {
         for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
             Optional<Pointer> current = readLatestPointer(model);
             if (current.isPresent() && current.get().descriptor().versionId().compareTo(descriptor.versionId()) >= 0) {
@@ -228,6 +244,12 @@ final class S3ModelCatalog implements ModelCatalog {
 
     /** After {@code deleted} is gone, points latest at the newest remaining version if it pointed at the deleted one. */
     private void retreatLatest(ModelRef model, VersionId deleted) {
+        synchronized (pointerLock(model)) {
+            retreatLatestLocked(model, deleted);
+        }
+    }
+
+    private void retreatLatestLocked(ModelRef model, VersionId deleted) {
         for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
             Optional<Pointer> current = readLatestPointer(model);
             if (current.isEmpty() || !current.get().descriptor().versionId().equals(deleted)) {
@@ -245,6 +267,10 @@ final class S3ModelCatalog implements ModelCatalog {
                 // A concurrent upload moved the pointer: look again.
             }
         }
+    }
+
+    private Object pointerLock(ModelRef model) {
+        return pointerLocks[Math.floorMod(model.hashCode(), pointerLocks.length)];
     }
 
     /** Rebuilds a missing pointer from the listing (after a crash between commit and pointer update). */
