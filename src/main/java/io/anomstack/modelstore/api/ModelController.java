@@ -18,6 +18,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -67,7 +68,7 @@ class ModelController {
             String metadata) {
     }
 
-    @PostMapping("/{batch}/{metric}")
+    @PostMapping(path = "/{batch}/{metric}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Upload a new model version",
             description = "Streams the model to S3 (multipart upload for large bodies) and commits it as a new version "
                     + "that becomes latest. Send the raw bytes (application/octet-stream, fixed length or chunked, metadata "
@@ -77,9 +78,11 @@ class ModelController {
                     @Content(mediaType = "multipart/form-data", schema = @Schema(implementation = UploadForm.class),
                             encoding = @Encoding(name = "metadata", contentType = "application/json")),
                     @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))}))
-    @Parameter(in = ParameterIn.QUERY, name = "tag", description = TAG_DOC)
+    @Parameter(in = ParameterIn.QUERY, name = "tag", description = TAG_DOC, schema = @Schema(type = "string"))
     @Parameter(in = ParameterIn.HEADER, name = UploadRequestReader.METADATA_HEADER,
-            description = "For raw uploads: your metadata as a JSON object", example = "{\"n_components\": 3}")
+            description = "For raw uploads: your metadata as a JSON object, such as {\"n_components\": 3}. "
+                    + "A form sends it as its 'metadata' part instead.",
+            schema = @Schema(type = "string"))
     @ApiResponse(responseCode = "201", description = "Stored; Location names the version")
     @ApiResponse(responseCode = "400", description = "Invalid name, metadata or form", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "413", description = "Larger than modelstore.max-model-size", content = @Content(mediaType = "application/problem+json"))
