@@ -3,6 +3,7 @@ package io.anomstack.modelstore;
 import io.anomstack.modelstore.support.ModelStoreClient;
 import io.anomstack.modelstore.support.RunningService;
 import io.anomstack.modelstore.support.S3Backend;
+import io.anomstack.modelstore.support.S3RequestCounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ public abstract class ModelStoreContract {
         Map<String, Object> properties = new HashMap<>(backend.serviceProperties(bucket));
         properties.put("modelstore.s3.part-size", PART_SIZE + "B");
         properties.put("modelstore.max-model-size", MAX_MODEL_SIZE + "B");
-        service = RunningService.start(properties);
+        service = RunningService.start(properties, S3RequestCounter.Registration.class);
         client = new ModelStoreClient(service);
         s3 = backend.client();
     }
@@ -245,6 +246,30 @@ public abstract class ModelStoreContract {
     }
 
     @Test
+    void resolvingLatestCostsTheSameFewS3RequestsWithOneVersionOrMany() {
+        String batch = batch();
+        S3RequestCounter counter = service.context().getBean(S3RequestCounter.class);
+        client.uploadRaw(batch, "few", null, randomBytes(10), null);
+        for (int i = 0; i < 30; i++) {
+            client.uploadRaw(batch, "many", null, randomBytes(10), null);
+        }
+
+        counter.reset();
+        client.getJson(path(batch, "few", null, "/latest/metadata"));
+        List<String> oneVersion = counter.operations();
+        counter.reset();
+        client.getJson(path(batch, "many", null, "/latest/metadata"));
+        List<String> thirtyVersions = counter.operations();
+        counter.reset();
+        client.download(path(batch, "many", null, "/latest"));
+        List<String> download = counter.operations();
+
+        assertThat(oneVersion).containsExactly("GetObject");
+        assertThat(thirtyVersions).isEqualTo(oneVersion);
+        assertThat(download).containsExactly("GetObject", "GetObject");
+    }
+
+    @Test
     void twentyConcurrentUploadsToOneModelAllSucceedWithDistinctVersionsAndLatestIsTheNewest() throws Exception {
         String batch = batch();
         List<Callable<String>> uploads = new ArrayList<>();
@@ -277,6 +302,17 @@ public abstract class ModelStoreContract {
                     + "Content-Type: application/octet-stream\r\nContent-Length: " + announced + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(randomBytes(2 * PART_SIZE + 1_000));
+            out.flush();
+            Thread.sleep(500);
+        }
+
+        try (Socket socket = new Socket("127.0.0.1", service.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path(batch, "cut", null, "") + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] unfinished = chunked(randomBytes(2 * PART_SIZE + 1_000));
+            out.write(unfinished, 0, unfinished.length - 5);
             out.flush();
             Thread.sleep(500);
         }

@@ -10,6 +10,7 @@ import io.anomstack.modelstore.catalog.StoreUnavailableException;
 import io.anomstack.modelstore.catalog.UploadInterruptedException;
 import io.anomstack.modelstore.catalog.VersionConflictException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -49,7 +50,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request, HttpServletResponse response)
+            throws Exception {
+        if (response.isCommitted()) {
+            // A download broke off mid-stream (client gone, S3 connection lost): the status line is out, so the
+            // only honest signal left is the connection closing short of Content-Length. Rethrowing lets the
+            // container do that.
+            log.warn("{} {} ended early: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            throw e;
+        }
         log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), e);
         ProblemDetail detail = new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error")
                 .detail("The service failed unexpectedly; nothing was changed by this request. "

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -69,7 +70,7 @@ class S3StorageConfiguration {
 
     @Bean(destroyMethod = "close")
     S3Client s3Client(S3StorageProperties properties, S3Target target, AwsCredentialsProvider credentials,
-                      ObjectProvider<EmbeddedS3Server> embedded) {
+                      ObjectProvider<EmbeddedS3Server> embedded, ObjectProvider<ExecutionInterceptor> interceptors) {
         EmbeddedS3Server local = embedded.getIfAvailable();
         URI endpoint = local != null ? local.endpoint() : properties.endpointUri();
         AwsCredentialsProvider effectiveCredentials = local == null ? credentials
@@ -77,6 +78,7 @@ class S3StorageConfiguration {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(target.region()))
                 .credentialsProvider(effectiveCredentials)
+                .overrideConfiguration(c -> c.executionInterceptors(interceptors.orderedStream().toList()))
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(64)
                         .connectionTimeout(Duration.ofSeconds(5))

@@ -26,13 +26,18 @@ public final class RunningService implements AutoCloseable {
         this.base = URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
     }
 
-    public static RunningService start(Map<String, Object> properties) {
+    /**
+     * @param extraConfiguration further configuration classes, such as test-only beans
+     */
+    public static RunningService start(Map<String, Object> properties, Class<?>... extraConfiguration) {
         Map<String, Object> all = new LinkedHashMap<>(properties);
         all.put("server.port", "0");
         all.putIfAbsent("spring.main.banner-mode", "off");
         // Command-line arguments, so that they win over application.yml's environment-variable defaults.
         String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        return new RunningService(new SpringApplicationBuilder(ModelStoreApplication.class).run(args));
+        return new RunningService(new SpringApplicationBuilder(ModelStoreApplication.class)
+                .sources(extraConfiguration)
+                .run(args));
     }
 
     public URI uri(String pathAndQuery) {
