@@ -6,8 +6,8 @@ import io.anomstack.modelstore.config.ModelStoreProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -41,7 +41,7 @@ class S3StorageConfiguration {
     static final String LOCAL_BUCKET = "anomstack-models";
 
     @Bean(destroyMethod = "close")
-    @ConditionalOnExpression("'${modelstore.s3.bucket:}'.isBlank()")
+    @Conditional(LocalModeCondition.class)
     EmbeddedS3Server embeddedS3Server(ModelStoreProperties properties) {
         EmbeddedS3Server server = EmbeddedS3Server.filesystem(properties.dataPath());
         log.warn("LOCAL MODE: S3_BUCKET_NAME is not set, so models are stored by an embedded S3 server at {} in {} "

@@ -93,7 +93,11 @@ public record S3StorageProperties(
 
     /** Local mode: no bucket configured, so the service runs its own embedded S3 server. */
     public boolean localMode() {
-        return bucket == null;
+        return isLocalMode(bucket);
+    }
+
+    static boolean isLocalMode(String bucket) {
+        return bucket == null || bucket.isBlank();
     }
 
     public URI endpointUri() {
