@@ -30,26 +30,46 @@ class ModelDownloads {
 
     void send(ModelDescriptor version, HttpServletRequest request, HttpServletResponse response) throws IOException {
         String eTag = eTagOf(version);
+        if (matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), eTag)) {
+            writeValidators(version, eTag, response);
+            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            return;
+        }
+        if ("HEAD".equals(request.getMethod())) {
+            writeHeaders(version, eTag, response);
+            return;
+        }
+        // Open the model before writing any of its headers: when S3 fails here, the problem detail that answers
+        // instead must not carry the model's ETag, version or Content-Length.
+        try (ModelContent content = catalog.open(version)) {
+            writeHeaders(version, eTag, response);
+            try {
+                OutputStream out = response.getOutputStream();
+                content.body().transferTo(out);
+                out.flush();
+            } catch (IOException | RuntimeException e) {
+                if (!response.isCommitted()) {
+                    // Nothing was sent yet: drop the model's headers so that the error is answered cleanly.
+                    response.reset();
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static void writeValidators(ModelDescriptor version, String eTag, HttpServletResponse response) {
         response.setHeader(HttpHeaders.ETAG, eTag);
         response.setHeader(VERSION_HEADER, version.version());
         response.setHeader(SHA256_HEADER, version.sha256());
         response.setDateHeader(HttpHeaders.LAST_MODIFIED, version.createdAt().toEpochMilli());
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-        if (matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), eTag)) {
-            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
-            return;
-        }
+    }
+
+    private static void writeHeaders(ModelDescriptor version, String eTag, HttpServletResponse response) {
+        writeValidators(version, eTag, response);
         response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
         response.setContentLengthLong(version.sizeBytes());
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + fileNameOf(version) + "\"");
-        if ("HEAD".equals(request.getMethod())) {
-            return;
-        }
-        try (ModelContent content = catalog.open(version)) {
-            OutputStream out = response.getOutputStream();
-            content.body().transferTo(out);
-            out.flush();
-        }
     }
 
     /** A strong validator: the bytes of a version never change, and its SHA-256 names them. */

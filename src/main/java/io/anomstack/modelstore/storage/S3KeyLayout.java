@@ -1,6 +1,7 @@
 package io.anomstack.modelstore.storage;
 
 import io.anomstack.modelstore.catalog.InvalidNameException;
+import io.anomstack.modelstore.catalog.ModelNames;
 import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.VersionId;
 
@@ -76,16 +77,22 @@ final class S3KeyLayout {
     /** The model whose latest pointer a key under {@link #batchFolder} is, if it is one. */
     Optional<ModelRef> modelOfLatestKey(String batch, String key) {
         String folder = batchFolder(batch);
-        if (!key.startsWith(folder) || !key.endsWith("/" + LATEST_FILE)) {
+        if (!key.startsWith(folder)) {
             return Optional.empty();
         }
-        String[] path = key.substring(folder.length(), key.length() - LATEST_FILE.length() - 1).split("/", -1);
+        // Relative to the batch folder, so that a pointer lying in the batch folder itself is not a model.
+        String relative = key.substring(folder.length());
+        if (!relative.endsWith("/" + LATEST_FILE)) {
+            return Optional.empty();
+        }
+        String[] path = relative.substring(0, relative.length() - LATEST_FILE.length() - 1).split("/", -1);
         try {
             if (path.length == 1) {
                 return Optional.of(new ModelRef(batch, path[0], null));
             }
             if (path.length == 2) {
-                return Optional.of(new ModelRef(batch, path[0], path[1]));
+                // requireTag: an empty folder name (metric//_latest.json) is not the untagged model.
+                return Optional.of(new ModelRef(batch, path[0], ModelNames.requireTag(path[1])));
             }
         } catch (InvalidNameException e) {
             // An object the service did not write: not a model.

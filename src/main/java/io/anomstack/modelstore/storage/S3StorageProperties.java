@@ -39,7 +39,8 @@ public record S3StorageProperties(
         @DefaultValue("8MB") DataSize partSize) {
 
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final Pattern PREFIX = Pattern.compile("([A-Za-z0-9._-]+/)*");
+    /** Folder names ending in '/', none of them '.', '..' or other dots only (no relative path segments). */
+    private static final Pattern PREFIX = Pattern.compile("((?!\\.+/)[A-Za-z0-9._-]+/)*");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
     private static final long MIN_PART_BYTES = 5L * 1024 * 1024;
 
@@ -56,7 +57,7 @@ public record S3StorageProperties(
         }
         if (!PREFIX.matcher(prefix).matches()) {
             throw new IllegalArgumentException("S3_PREFIX '" + prefix + "' must be empty or folder names "
-                    + "(letters, digits, '.', '_', '-') each ending in '/', such as 'models/' or 'models/production/'.");
+                    + "(letters, digits, '.', '_', '-', but not '.' or '..') each ending in '/', such as 'models/' or 'models/production/'.");
         }
         if (region == null || !REGION.matcher(region.trim()).matches()) {
             throw new IllegalArgumentException("AWS region '" + region + "' is not a region name such as 'us-east-1' "
