@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.regex.Pattern;
 
 /**
@@ -17,12 +19,22 @@ public record VersionId(String value) implements Comparable<VersionId> {
 
     private static final Pattern FORMAT = Pattern.compile("\\d{8}_\\d{6}(_\\d{2})?");
 
-    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuuMMdd_HHmmss")
+            .withResolverStyle(ResolverStyle.STRICT)
             .withZone(ZoneOffset.UTC);
 
     public VersionId {
-        if (value == null || !FORMAT.matcher(value).matches()) {
+        if (value == null || !FORMAT.matcher(value).matches() || !isRealSecond(value.substring(0, 15))) {
             throw new InvalidNameException("version", value, "must look like 20250131_235959 or 20250131_235959_01");
+        }
+    }
+
+    private static boolean isRealSecond(String second) {
+        try {
+            SECOND.parse(second);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
         }
     }
 

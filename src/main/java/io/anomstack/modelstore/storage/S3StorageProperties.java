@@ -43,6 +43,7 @@ public record S3StorageProperties(
     private static final Pattern PREFIX = Pattern.compile("((?!\\.+/)[A-Za-z0-9._-]+/)*");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
     private static final long MIN_PART_BYTES = 5L * 1024 * 1024;
+    private static final long MAX_PART_BYTES = 512L * 1024 * 1024;
 
     public S3StorageProperties {
         bucket = blankToNull(bucket);
@@ -87,8 +88,9 @@ public record S3StorageProperties(
             throw new IllegalArgumentException("S3_SSE_KMS_KEY_ID is set but S3_SSE is not aws:kms or aws:kms:dsse; "
                     + "set S3_SSE=aws:kms to use the key, or remove the key id.");
         }
-        if (partSize == null || partSize.toBytes() < MIN_PART_BYTES) {
-            throw new IllegalArgumentException("modelstore.s3.part-size must be at least 5MB (S3's smallest multipart part).");
+        if (partSize == null || partSize.toBytes() < MIN_PART_BYTES || partSize.toBytes() > MAX_PART_BYTES) {
+            throw new IllegalArgumentException("MODELSTORE_S3_PART_SIZE must be between 5MB (S3's smallest part) and "
+                    + "512MB (each upload holds its parts in flight in memory).");
         }
     }
 

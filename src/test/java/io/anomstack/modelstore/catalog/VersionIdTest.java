@@ -53,7 +53,7 @@ class VersionIdTest {
     @NullAndEmptySource
     @ValueSource(strings = {"20250131", "20250131235959", "20250131-235959", "2025013_235959", "20250131_235959_1",
             "20250131_235959_001", "20250131_235959_", "latest", "../20250131_235959", "20250131_235959.json",
-            " 20250131_235959", "２０２５０１３１_235959"})
+            " 20250131_235959", "２０２５０１３１_235959", "20251399_999999", "20250230_120000", "20250131_246000"})
     void rejectsAnythingElseAsAnInvalidVersion(String value) {
         assertThatThrownBy(() -> VersionId.parse(value))
                 .isInstanceOfSatisfying(InvalidNameException.class, e -> assertThat(e.kind()).isEqualTo("version"))

@@ -188,9 +188,11 @@ class S3StoragePropertiesTest {
     }
 
     @Test
-    void rejectsPartsSmallerThan5Mb() {
+    void rejectsPartsSmallerThan5MbOrLargerThan512Mb() {
         assertOneSentence(catchThrowable(() -> properties("bucket", "models/", "us-east-1", null, null, null, null,
-                DataSize.ofBytes(5L * 1024 * 1024 - 1))), "modelstore.s3.part-size", "at least 5MB");
+                DataSize.ofBytes(5L * 1024 * 1024 - 1))), "MODELSTORE_S3_PART_SIZE", "between 5MB");
+        assertOneSentence(catchThrowable(() -> properties("bucket", "models/", "us-east-1", null, null, null, null,
+                DataSize.ofGigabytes(3))), "MODELSTORE_S3_PART_SIZE", "512MB");
         assertThat(properties("bucket", "models/", "us-east-1", null, null, null, null, DataSize.ofMegabytes(5)).partSize())
                 .isEqualTo(DataSize.ofMegabytes(5));
     }
