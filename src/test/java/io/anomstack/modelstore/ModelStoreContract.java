@@ -262,11 +262,14 @@ public abstract class ModelStoreContract {
         List<String> thirtyVersions = counter.operations();
         counter.reset();
         client.download(path(batch, "many", null, "/latest"));
-        List<String> download = counter.operations();
+        client.download(path(batch, "many", null, "/latest"));
+        List<String> twoDownloads = counter.operations();
 
-        assertThat(oneVersion).containsExactly("GetObject");
-        assertThat(thirtyVersions).isEqualTo(oneVersion);
-        assertThat(download).containsExactly("GetObject", "GetObject");
+        // At most the pointer's GET (none while this replica's cache holds it), never a listing.
+        assertThat(oneVersion).hasSizeLessThanOrEqualTo(1).allMatch("GetObject"::equals);
+        assertThat(thirtyVersions).hasSizeLessThanOrEqualTo(1).allMatch("GetObject"::equals);
+        // Pointer GETs when the cache has let them go, and the small model read from S3 once, then from memory.
+        assertThat(twoDownloads).hasSizeLessThanOrEqualTo(3).allMatch("GetObject"::equals);
     }
 
     @Test

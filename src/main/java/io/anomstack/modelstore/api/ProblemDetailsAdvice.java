@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.api;
 
+import io.anomstack.modelstore.catalog.DigestMismatchException;
 import io.anomstack.modelstore.catalog.InvalidNameException;
 import io.anomstack.modelstore.catalog.InvalidRequestException;
 import io.anomstack.modelstore.catalog.ModelNotFoundException;
@@ -49,6 +50,16 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return response.body(problem.detail(e.getMessage(), request));
     }
 
+    @ExceptionHandler(RangeNotSatisfiableException.class)
+    ResponseEntity<ProblemDetail> rangeNotSatisfiable(RangeNotSatisfiableException e, HttpServletRequest request) {
+        ProblemDetail detail = new Problem(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "range-not-satisfiable",
+                "Range not satisfiable").detail(e.getMessage(), request);
+        return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.CONTENT_RANGE, "bytes */" + e.size())
+                .body(detail);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request, HttpServletResponse response)
             throws Exception {
@@ -86,6 +97,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             }
             if (e instanceof ModelTooLargeException) {
                 return new Problem(HttpStatus.CONTENT_TOO_LARGE, "model-too-large", "Model too large");
+            }
+            if (e instanceof DigestMismatchException) {
+                return new Problem(HttpStatus.UNPROCESSABLE_CONTENT, "digest-mismatch", "Digest mismatch");
             }
             if (e instanceof VersionConflictException) {
                 return new Problem(HttpStatus.CONFLICT, "version-conflict", "Version conflict");

@@ -50,7 +50,8 @@ class UploadRequestReader {
         String contentType = rawContentType(request.getContentType());
         try {
             return store.apply(new ModelUpload(model, fileNameOf(request.getHeader(HttpHeaders.CONTENT_DISPOSITION)),
-                    contentType, request.getContentLengthLong(), request.getInputStream(), () -> metadata));
+                    contentType, request.getContentLengthLong(), request.getInputStream(),
+                    DigestHeaders.expectedSha256(request, true), () -> metadata));
         } catch (IOException e) {
             throw new UploadInterruptedException("The upload could not be read: " + e.getMessage(), e);
         }
@@ -58,6 +59,7 @@ class UploadRequestReader {
 
     private <T> T readForm(HttpServletRequest request, ModelRef model, Function<ModelUpload, T> store) {
         try {
+            String expectedSha256 = DigestHeaders.expectedSha256(request, false);
             FileItemInputIterator parts = new JakartaServletFileUpload<>().getItemIterator(request);
             String metadataJson = null;
             while (parts.hasNext()) {
@@ -68,7 +70,7 @@ class UploadRequestReader {
                     String contentType = part.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : part.getContentType();
                     String metadataBeforeFile = metadataJson;
                     return store.apply(new ModelUpload(model, part.getName(), contentType, -1, part.getInputStream(),
-                            () -> metadataParser.parse(metadataBeforeFile != null ? metadataBeforeFile : metadataAfterFile(parts),
+                            expectedSha256, () -> metadataParser.parse(metadataBeforeFile != null ? metadataBeforeFile : metadataAfterFile(parts),
                                     "metadata part")));
                 }
             }

@@ -24,8 +24,14 @@ public interface ModelCatalog {
 
     ModelDescriptor version(ModelRef model, VersionId version);
 
-    /** Opens the bytes of a version described by {@link #latest} or {@link #version}. */
+    /** Opens the stored bytes of a version described by {@link #latest} or {@link #version}, in its stored encoding. */
     ModelContent open(ModelDescriptor version);
+
+    /**
+     * Opens bytes {@code first} to {@code last} (inclusive) of a version stored as is ({@code identity}),
+     * reading only those from the store.
+     */
+    ModelContent openRange(ModelDescriptor version, long first, long last);
 
     /** Deletes a version; when it was the latest, the newest remaining version becomes latest. */
     void deleteVersion(ModelRef model, VersionId version);

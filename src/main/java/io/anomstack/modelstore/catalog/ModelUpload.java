@@ -11,11 +11,12 @@ import java.util.Map;
  * @param contentType    the model's media type
  * @param declaredLength the length the client announced, or -1 when it did not (chunked, multipart)
  * @param body           the model bytes
+ * @param expectedSha256 the SHA-256 (hex) the client announced for the body, or {@code null}
  * @param metadata       the uploader's metadata, read once the body has been consumed (a multipart form may
  *                       send it after the file)
  */
 public record ModelUpload(ModelRef model, String fileName, String contentType, long declaredLength,
-                          InputStream body, MetadataSource metadata) {
+                          InputStream body, String expectedSha256, MetadataSource metadata) {
 
     /** Supplies the uploader's metadata object once the body has been read. */
     @FunctionalInterface

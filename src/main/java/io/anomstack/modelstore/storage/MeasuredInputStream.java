@@ -21,6 +21,7 @@ final class MeasuredInputStream extends FilterInputStream {
     private final long expectedBytes;
     private final MessageDigest sha256;
     private long count;
+    private String sha256Hex;
 
     /**
      * @param maxBytes      the largest body accepted
@@ -82,8 +83,11 @@ final class MeasuredInputStream extends FilterInputStream {
         return count;
     }
 
-    /** The SHA-256 of everything read so far, in hex; call once the body is consumed. */
+    /** The SHA-256 of the whole body, in hex; the body must have been consumed. */
     String sha256Hex() {
-        return HexFormat.of().formatHex(sha256.digest());
+        if (sha256Hex == null) {
+            sha256Hex = HexFormat.of().formatHex(sha256.digest());
+        }
+        return sha256Hex;
     }
 }

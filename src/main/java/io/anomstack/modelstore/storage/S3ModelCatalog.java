@@ -17,6 +17,7 @@ import io.anomstack.modelstore.catalog.VersionId;
 import io.anomstack.modelstore.catalog.VersionIdGenerator;
 import io.anomstack.modelstore.catalog.VersionPage;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ final class S3ModelCatalog implements ModelCatalog {
     private final DescriptorCodec codec;
     private final VersionIdGenerator versionIds;
     private final StreamingUploader uploader;
+    private final ReadCache cache;
     private final long maxModelBytes;
     private final Executor readExecutor;
     private final Clock clock;
@@ -58,12 +60,13 @@ final class S3ModelCatalog implements ModelCatalog {
     private final Object[] pointerLocks = new Object[POINTER_LOCK_STRIPES];
 
     S3ModelCatalog(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, VersionIdGenerator versionIds,
-                   long maxModelBytes, Executor readExecutor, Clock clock) {
+                   StreamingUploader uploader, ReadCache cache, long maxModelBytes, Executor readExecutor, Clock clock) {
         this.operations = operations;
         this.layout = layout;
         this.codec = codec;
         this.versionIds = versionIds;
-        this.uploader = new StreamingUploader(operations);
+        this.uploader = uploader;
+        this.cache = cache;
         this.maxModelBytes = maxModelBytes;
         this.readExecutor = readExecutor;
         this.clock = clock;
@@ -82,9 +85,9 @@ final class S3ModelCatalog implements ModelCatalog {
         VersionId version = versionIds.next(model);
         String modelKey = layout.modelKey(model, version, extension);
         MeasuredInputStream body = new MeasuredInputStream(upload.body(), maxModelBytes, upload.declaredLength());
-        StreamingUploader.StoredObject stored;
+        StreamingUploader.Result stored;
         try {
-            stored = uploader.upload(modelKey, upload.contentType(), body);
+            stored = uploader.upload(modelKey, upload.contentType(), body, upload.expectedSha256());
         } catch (PreconditionFailedException e) {
             throw new VersionConflictException(model, version);
         }
@@ -92,10 +95,11 @@ final class S3ModelCatalog implements ModelCatalog {
         try {
             Map<String, Object> metadata = upload.metadata().read();
             S3Target target = operations.target();
+            ObjectSink.StoredObject object = stored.object();
             descriptor = new ModelDescriptor(model.batch(), model.metric(), model.tag(), version.value(),
-                    clock.instant(), body.count(), stored.storedBytes(), body.sha256Hex(), upload.contentType(),
-                    "identity", target.storageClass().toString(),
-                    stored.encryption() == null ? null : new ModelDescriptor.Encryption(stored.encryption(), stored.kmsKeyId()),
+                    clock.instant(), body.count(), object.storedBytes(), body.sha256Hex(), upload.contentType(),
+                    stored.encoding().token(), target.storageClass().toString(),
+                    object.encryption() == null ? null : new ModelDescriptor.Encryption(object.encryption(), object.kmsKeyId()),
                     target.bucket(), modelKey, metadata);
             operations.writeDocument(layout.metadataKey(model, version), codec.write(descriptor), null);
         } catch (PreconditionFailedException e) {
@@ -156,7 +160,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public ModelDescriptor latest(ModelRef model) {
-        return readLatestPointer(model).map(Pointer::descriptor).orElseGet(() -> repairLatest(model));
+        return readLatestPointer(model).map(LatestPointer::descriptor).orElseGet(() -> repairLatest(model));
     }
 
     @Override
@@ -170,16 +174,38 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public ModelContent open(ModelDescriptor version) {
-        return operations.open(version.key())
+        if (cache.keepsModel(version.storedBytes())) {
+            byte[] stored = cachedModel(version);
+            return new ModelContent(version, new ByteArrayInputStream(stored));
+        }
+        return operations.open(version.key(), null)
                 .map(body -> new ModelContent(version, body))
+                .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
+    }
+
+    @Override
+    public ModelContent openRange(ModelDescriptor version, long first, long last) {
+        if (cache.keepsModel(version.storedBytes())) {
+            byte[] stored = cachedModel(version);
+            return new ModelContent(version, new ByteArrayInputStream(stored, (int) first, (int) (last - first + 1)));
+        }
+        return operations.open(version.key(), "bytes=" + first + "-" + last)
+                .map(body -> new ModelContent(version, body))
+                .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
+    }
+
+    private byte[] cachedModel(ModelDescriptor version) {
+        return cache.model(version.key(), () -> operations.read(version.key()).map(S3Operations.Document::bytes))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
     }
 
     @Override
     public void deleteVersion(ModelRef model, VersionId version) {
         ModelDescriptor descriptor = version(model, version);
-        operations.delete(layout.metadataKey(model, version));
+        String metadataKey = layout.metadataKey(model, version);
+        operations.delete(metadataKey);
         operations.delete(descriptor.key());
+        cache.forgetVersion(metadataKey, descriptor.key());
         retreatLatest(model, version);
     }
 
@@ -195,6 +221,8 @@ final class S3ModelCatalog implements ModelCatalog {
         ordered.sort(Comparator.comparing((String key) -> !key.equals(latestKey))
                 .thenComparing(key -> layout.versionOfMetadataKey(key).isEmpty()));
         operations.deleteAll(ordered);
+        cache.forgetLatest(model);
+        ordered.forEach(key -> cache.forgetVersion(key, key));
     }
 
     private List<VersionId> listVersions(ModelRef model) {
@@ -204,15 +232,16 @@ final class S3ModelCatalog implements ModelCatalog {
     }
 
     private ModelDescriptor readDescriptor(ModelRef model, VersionId version) {
-        return operations.read(layout.metadataKey(model, version)).map(doc -> codec.read(doc.bytes())).orElse(null);
+        String key = layout.metadataKey(model, version);
+        return cache.descriptor(key, () -> operations.read(key).map(doc -> codec.read(doc.bytes()))).orElse(null);
     }
 
-    /** The latest pointer's descriptor and the ETag it was read at. */
-    private record Pointer(ModelDescriptor descriptor, String eTag) {
+    private Optional<LatestPointer> readLatestPointer(ModelRef model) {
+        return cache.latest(model, this::readLatestPointerFromS3);
     }
 
-    private Optional<Pointer> readLatestPointer(ModelRef model) {
-        return operations.read(layout.latestKey(model)).map(doc -> new Pointer(codec.read(doc.bytes()), doc.eTag()));
+    private Optional<LatestPointer> readLatestPointerFromS3(ModelRef model) {
+        return operations.read(layout.latestKey(model)).map(doc -> new LatestPointer(codec.read(doc.bytes()), doc.eTag()));
     }
 
     /** Moves the pointer to {@code descriptor} unless it already shows that version or a newer one. */
@@ -225,13 +254,15 @@ final class S3ModelCatalog implements ModelCatalog {
 
     private void advanceLatestLocked(ModelRef model, ModelDescriptor descriptor) {
         for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
-            Optional<Pointer> current = readLatestPointer(model);
+            Optional<LatestPointer> current = readLatestPointerFromS3(model);
             if (current.isPresent() && current.get().descriptor().versionId().compareTo(descriptor.versionId()) >= 0) {
+                cache.latestChanged(model, current.get());
                 return;
             }
             try {
-                operations.writeDocument(layout.latestKey(model), codec.write(descriptor),
-                        current.map(Pointer::eTag).orElse(null));
+                String eTag = operations.writeDocument(layout.latestKey(model), codec.write(descriptor),
+                        current.map(LatestPointer::eTag).orElse(null));
+                cache.latestChanged(model, new LatestPointer(descriptor, eTag));
                 return;
             } catch (PreconditionFailedException e) {
                 // Another upload or delete moved the pointer meanwhile: look again.
@@ -251,17 +282,20 @@ final class S3ModelCatalog implements ModelCatalog {
 
     private void retreatLatestLocked(ModelRef model, VersionId deleted) {
         for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
-            Optional<Pointer> current = readLatestPointer(model);
+            Optional<LatestPointer> current = readLatestPointerFromS3(model);
             if (current.isEmpty() || !current.get().descriptor().versionId().equals(deleted)) {
+                cache.forgetLatest(model);
                 return;
             }
             ModelDescriptor newest = newestVersion(model);
             if (newest == null) {
                 operations.delete(layout.latestKey(model));
+                cache.forgetLatest(model);
                 return;
             }
             try {
-                operations.writeDocument(layout.latestKey(model), codec.write(newest), current.get().eTag());
+                String eTag = operations.writeDocument(layout.latestKey(model), codec.write(newest), current.get().eTag());
+                cache.latestChanged(model, new LatestPointer(newest, eTag));
                 return;
             } catch (PreconditionFailedException e) {
                 // A concurrent upload moved the pointer: look again.

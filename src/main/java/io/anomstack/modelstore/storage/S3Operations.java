@@ -66,10 +66,11 @@ final class S3Operations {
         });
     }
 
-    Optional<InputStream> open(String key) {
+    /** Opens an object, or the byte range {@code range} (as in HTTP, {@code bytes=0-99}) of it when not null. */
+    Optional<InputStream> open(String key, String range) {
         return call("reading " + key, () -> {
             try {
-                ResponseInputStream<GetObjectResponse> object = s3.getObject(b -> b.bucket(target.bucket()).key(key));
+                ResponseInputStream<GetObjectResponse> object = s3.getObject(b -> b.bucket(target.bucket()).key(key).range(range));
                 return Optional.of(object);
             } catch (SdkException e) {
                 if (S3Errors.isNotFound(e)) {
@@ -86,7 +87,7 @@ final class S3Operations {
      *
      * @throws PreconditionFailedException when another writer got there first
      */
-    void writeDocument(String key, byte[] json, String ifMatch) {
+    String writeDocument(String key, byte[] json, String ifMatch) {
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(target.bucket())
                 .key(key)
@@ -99,9 +100,9 @@ final class S3Operations {
         } else {
             request.ifMatch(ifMatch);
         }
-        call("writing " + key, () -> {
+        return call("writing " + key, () -> {
             try {
-                return s3.putObject(request.build(), RequestBody.fromBytes(json));
+                return s3.putObject(request.build(), RequestBody.fromBytes(json)).eTag();
             } catch (SdkException e) {
                 if (S3Errors.isPreconditionFailure(e)) {
                     throw new PreconditionFailedException(key);

@@ -95,11 +95,7 @@ class S3StorageConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     ExecutorService s3ReadExecutor() {
-        return Executors.newFixedThreadPool(8, runnable -> {
-            Thread thread = new Thread(runnable, "s3-read");
-            thread.setDaemon(true);
-            return thread;
-        });
+        return daemonPool(8, "s3-read");
     }
 
     @Bean
@@ -107,12 +103,28 @@ class S3StorageConfiguration {
         return new S3Operations(s3, target);
     }
 
+    /** Sends the parts of all uploads; each upload bounds its own parts in flight. */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService s3PartUploadExecutor() {
+        return daemonPool(32, "s3-part-upload");
+    }
+
+    private static ExecutorService daemonPool(int threads, String name) {
+        return Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
     @Bean
     ModelCatalog modelCatalog(S3Operations operations, S3Target target, JsonMapper jsonMapper,
-                              ModelStoreProperties properties, ExecutorService s3ReadExecutor) {
+                              ModelStoreProperties properties, UploadProperties uploads, CacheProperties cacheProperties,
+                              ExecutorService s3ReadExecutor, ExecutorService s3PartUploadExecutor) {
         return new S3ModelCatalog(operations, new S3KeyLayout(target.prefix()), new DescriptorCodec(jsonMapper),
-                new VersionIdGenerator(Clock.systemUTC()), properties.maxModelSize().toBytes(), s3ReadExecutor,
-                Clock.systemUTC());
+                new VersionIdGenerator(Clock.systemUTC()),
+                new StreamingUploader(operations, uploads, s3PartUploadExecutor), new ReadCache(cacheProperties),
+                properties.maxModelSize().toBytes(), s3ReadExecutor, Clock.systemUTC());
     }
 
     private static void createLocalBucket(S3Client client) {

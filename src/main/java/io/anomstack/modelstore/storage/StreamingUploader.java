@@ -1,150 +1,96 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.catalog.DigestMismatchException;
+import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.catalog.UploadInterruptedException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
-import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
-import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
-import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Executor;
 
 /**
- * Streams a body of unknown length into one S3 object without holding more than one part in memory:
- * a body that fits in one part goes up in a single PUT, a longer one as a multipart upload that is
- * aborted if anything fails before it completes. The object is created only if its key is free.
+ * Streams one model body into a new S3 object: it reads the body once, hashes it, compresses it when that
+ * pays, and hands it to an {@link ObjectSink} that uploads parts in parallel. The object is created only
+ * when the whole body arrived with the announced digest; otherwise the upload is aborted.
  */
 final class StreamingUploader {
 
-    private static final Logger log = LoggerFactory.getLogger(StreamingUploader.class);
+    /** Enough of the body to tell compressible from incompressible input (already compressed, random). */
+    static final int SAMPLE_BYTES = 256 * 1024;
+    /** Compressing must save at least this share of the sample to be worth the CPU on every download. */
+    static final double MIN_SAVING = 0.05;
 
-    /** What S3 reported about the object it created. */
-    record StoredObject(long storedBytes, String encryption, String kmsKeyId) {
+    private static final int COPY_BUFFER = 64 * 1024;
+
+    /** The created object and how it is encoded. */
+    record Result(ObjectSink.StoredObject object, ModelEncoding encoding) {
     }
 
     private final S3Operations operations;
+    private final UploadProperties settings;
+    private final Executor partUploads;
 
-    StreamingUploader(S3Operations operations) {
+    StreamingUploader(S3Operations operations, UploadProperties settings, Executor partUploads) {
         this.operations = operations;
+        this.settings = settings;
+        this.partUploads = partUploads;
     }
 
     /**
+     * @param expectedSha256 the digest the client announced, or null
      * @throws PreconditionFailedException when an object already exists at {@code key}
      */
-    StoredObject upload(String key, String contentType, InputStream body) {
-        S3Target target = operations.target();
-        byte[] part = new byte[target.partSize()];
-        int length = readPart(body, part);
-        if (length < part.length) {
-            return putSingle(key, contentType, part, length);
-        }
-        return putMultipart(key, contentType, body, part);
-    }
-
-    private StoredObject putSingle(String key, String contentType, byte[] bytes, int length) {
-        S3Target target = operations.target();
-        PutObjectResponse response = operations.call("uploading " + key, () -> {
-            try {
-                return operations.client().putObject(b -> b.bucket(target.bucket())
-                                .key(key)
-                                .contentType(contentType)
-                                .storageClass(target.storageClass())
-                                .serverSideEncryption(target.encryption())
-                                .ssekmsKeyId(target.kmsKeyId())
-                                .ifNoneMatch("*"),
-                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, contentType));
-            } catch (SdkException e) {
-                throw preconditionOr(e, key);
-            }
-        });
-        return new StoredObject(length, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId());
-    }
-
-    private StoredObject putMultipart(String key, String contentType, InputStream body, byte[] part) {
-        S3Target target = operations.target();
-        String uploadId = operations.call("starting the upload of " + key, () -> operations.client()
-                .createMultipartUpload(b -> b.bucket(target.bucket())
-                        .key(key)
-                        .contentType(contentType)
-                        .storageClass(target.storageClass())
-                        .serverSideEncryption(target.encryption())
-                        .ssekmsKeyId(target.kmsKeyId())
-                        .checksumAlgorithm(ChecksumAlgorithm.CRC32))
-                .uploadId());
+    Result upload(String key, String contentType, MeasuredInputStream body, String expectedSha256) {
+        byte[] sample = read(body, SAMPLE_BYTES);
+        ModelEncoding encoding = worthCompressing(sample) ? settings.encoding() : ModelEncoding.IDENTITY;
+        ObjectSink sink = new ObjectSink(operations, key, contentType, encoding.contentEncodingHeader(),
+                operations.target().partSize(), settings.partsInFlight(), partUploads);
         try {
-            List<CompletedPart> parts = new ArrayList<>();
-            long stored = 0;
-            int length = part.length;
-            while (length > 0) {
-                parts.add(uploadPart(key, uploadId, parts.size() + 1, part, length));
-                stored += length;
-                length = readPart(body, part);
+            try (OutputStream encoded = encoding.encoder(sink, settings.compressionLevel())) {
+                encoded.write(sample);
+                copy(body, encoded);
             }
-            CompleteMultipartUploadResponse response = operations.call("completing the upload of " + key, () -> {
-                try {
-                    return operations.client().completeMultipartUpload(b -> b.bucket(target.bucket())
-                            .key(key)
-                            .uploadId(uploadId)
-                            .ifNoneMatch("*")
-                            .multipartUpload(m -> m.parts(parts)));
-                } catch (SdkException e) {
-                    throw preconditionOr(e, key);
-                }
-            });
-            return new StoredObject(stored, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId());
+            if (expectedSha256 != null && !expectedSha256.equals(body.sha256Hex())) {
+                throw new DigestMismatchException(expectedSha256, body.sha256Hex());
+            }
+            return new Result(sink.finish(), encoding);
+        } catch (IOException e) {
+            sink.abort();
+            throw new UploadInterruptedException("The upload could not be stored (" + e.getMessage() + "); nothing was stored.", e);
         } catch (RuntimeException e) {
-            abort(key, uploadId);
+            sink.abort();
             throw e;
         }
     }
 
-    private CompletedPart uploadPart(String key, String uploadId, int number, byte[] part, int length) {
-        S3Target target = operations.target();
-        UploadPartResponse response = operations.call("uploading part " + number + " of " + key,
-                () -> operations.client().uploadPart(b -> b.bucket(target.bucket())
-                                .key(key)
-                                .uploadId(uploadId)
-                                .partNumber(number)
-                                .checksumAlgorithm(ChecksumAlgorithm.CRC32),
-                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part, 0, length), length,
-                                "application/octet-stream")));
-        return CompletedPart.builder().partNumber(number).eTag(response.eTag()).checksumCRC32(response.checksumCRC32()).build();
-    }
-
-    private void abort(String key, String uploadId) {
-        try {
-            operations.call("aborting the upload of " + key, () -> operations.client()
-                    .abortMultipartUpload(b -> b.bucket(operations.target().bucket()).key(key).uploadId(uploadId)));
-        } catch (RuntimeException e) {
-            log.warn("Could not abort multipart upload {} of {}; the bucket's lifecycle rule for incomplete uploads "
-                    + "will remove it: {}", uploadId, key, e.getMessage());
+    private boolean worthCompressing(byte[] sample) {
+        if (settings.encoding() == ModelEncoding.IDENTITY || sample.length == 0) {
+            return false;
         }
-    }
-
-    /** Fills {@code part} from the body; fewer bytes than its size means the body has ended. */
-    private static int readPart(InputStream body, byte[] part) {
-        try {
-            return body.readNBytes(part, 0, part.length);
+        ByteArrayOutputStream trial = new ByteArrayOutputStream(sample.length);
+        try (OutputStream out = settings.encoding().encoder(trial, settings.compressionLevel())) {
+            out.write(sample);
         } catch (IOException e) {
-            throw new UploadInterruptedException(
-                    "The upload was interrupted (" + e.getMessage() + "); nothing was stored.", e);
+            throw new UncheckedIOException(e);
+        }
+        return trial.size() <= sample.length * (1 - MIN_SAVING);
+    }
+
+    private static byte[] read(MeasuredInputStream body, int bytes) {
+        try {
+            return body.readNBytes(bytes);
+        } catch (IOException e) {
+            throw new UploadInterruptedException("The upload was interrupted (" + e.getMessage() + "); nothing was stored.", e);
         }
     }
 
-    private static RuntimeException preconditionOr(SdkException e, String key) {
-        return S3Errors.isPreconditionFailure(e) ? new PreconditionFailedException(key) : e;
-    }
-
-    private static String encryptionOf(ServerSideEncryption encryption) {
-        return encryption == null || encryption == ServerSideEncryption.UNKNOWN_TO_SDK_VERSION ? null : encryption.toString();
+    private static void copy(MeasuredInputStream body, OutputStream out) throws IOException {
+        byte[] buffer = new byte[COPY_BUFFER];
+        int n;
+        while ((n = body.read(buffer, 0, buffer.length)) >= 0) {
+            out.write(buffer, 0, n);
+        }
     }
 }

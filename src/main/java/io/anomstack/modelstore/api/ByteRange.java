@@ -1,0 +1,47 @@
+package io.anomstack.modelstore.api;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One byte range of a model of known size, from a {@code Range: bytes=…} header. Several ranges or a
+ * malformed header are ignored (the whole model is sent), as RFC 9110 allows.
+ *
+ * @param first first byte, inclusive
+ * @param last  last byte, inclusive
+ */
+record ByteRange(long first, long last) {
+
+    private static final Pattern SINGLE = Pattern.compile("bytes=\\s*(\\d*)\\s*-\\s*(\\d*)\\s*");
+    private static final ByteRange UNSATISFIABLE = new ByteRange(-1, -1);
+
+    /** @return the range, an unsatisfiable range, or {@code null} when the header is to be ignored */
+    static ByteRange parse(String header, long size) {
+        Matcher matcher = SINGLE.matcher(header.trim());
+        if (!matcher.matches() || (matcher.group(1).isEmpty() && matcher.group(2).isEmpty())) {
+            return null;
+        }
+        try {
+            if (matcher.group(1).isEmpty()) {
+                long suffix = Long.parseLong(matcher.group(2));
+                return suffix == 0 || size == 0 ? UNSATISFIABLE : new ByteRange(Math.max(0, size - suffix), size - 1);
+            }
+            long first = Long.parseLong(matcher.group(1));
+            long last = matcher.group(2).isEmpty() ? size - 1 : Long.parseLong(matcher.group(2));
+            if (last < first) {
+                return null;
+            }
+            return first >= size ? UNSATISFIABLE : new ByteRange(first, Math.min(last, size - 1));
+        } catch (NumberFormatException tooLong) {
+            return null;
+        }
+    }
+
+    boolean satisfiable() {
+        return first >= 0;
+    }
+
+    long length() {
+        return last - first + 1;
+    }
+}

@@ -1,0 +1,10 @@
+package io.anomstack.modelstore.catalog;
+
+/** The model's bytes do not have the SHA-256 the client announced; nothing was stored. */
+public class DigestMismatchException extends ModelStoreException {
+
+    public DigestMismatchException(String expected, String actual) {
+        super("The model's SHA-256 is " + actual + " but the request announced " + expected
+                + "; the body was corrupted or truncated on the way, and nothing was stored. Upload it again.");
+    }
+}

@@ -1,0 +1,81 @@
+package io.anomstack.modelstore.catalog;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Locale;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * How a model's bytes are stored: as uploaded, or compressed. The token is both the descriptor's
+ * {@code content_encoding} and the HTTP / S3 {@code Content-Encoding}.
+ */
+public enum ModelEncoding {
+
+    IDENTITY("identity"),
+    ZSTD("zstd"),
+    GZIP("gzip");
+
+    private static final int GZIP_BUFFER = 64 * 1024;
+
+    private final String token;
+
+    ModelEncoding(String token) {
+        this.token = token;
+    }
+
+    public String token() {
+        return token;
+    }
+
+    /** The Content-Encoding header value for a stored object: none for identity. */
+    public String contentEncodingHeader() {
+        return this == IDENTITY ? null : token;
+    }
+
+    /** The encoding named by a token; {@code none} is accepted for identity, as in {@code S3_COMPRESSION=none}. */
+    public static ModelEncoding fromToken(String token) {
+        String normalised = token == null ? "identity" : token.trim().toLowerCase(Locale.ROOT);
+        if (normalised.equals("none") || normalised.isEmpty()) {
+            return IDENTITY;
+        }
+        for (ModelEncoding encoding : values()) {
+            if (encoding.token.equals(normalised)) {
+                return encoding;
+            }
+        }
+        throw new IllegalArgumentException("Unknown encoding '" + token + "': use zstd, gzip or none.");
+    }
+
+    /**
+     * Wraps {@code out} so that bytes written are stored in this encoding; closing the result finishes the
+     * encoding and closes {@code out}.
+     *
+     * @param level compression level: zstd 1–19 (1 fastest), gzip 1–9
+     */
+    public OutputStream encoder(OutputStream out, int level) throws IOException {
+        return switch (this) {
+            case IDENTITY -> out;
+            case ZSTD -> new ZstdOutputStream(out, level);
+            case GZIP -> new GZIPOutputStream(out, GZIP_BUFFER) {
+                {
+                    def.setLevel(Math.min(level, Deflater.BEST_COMPRESSION));
+                }
+            };
+        };
+    }
+
+    /** Wraps {@code in}, bytes in this encoding, so that reading it gives the original bytes. */
+    public InputStream decoder(InputStream in) throws IOException {
+        return switch (this) {
+            case IDENTITY -> in;
+            case ZSTD -> new ZstdInputStream(in);
+            case GZIP -> new GZIPInputStream(in, GZIP_BUFFER);
+        };
+    }
+}

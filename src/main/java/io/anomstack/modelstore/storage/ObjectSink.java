@@ -1,0 +1,271 @@
+package io.anomstack.modelstore.storage;
+
+import io.anomstack.modelstore.catalog.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An output stream into one new S3 object. Bytes are cut into parts of a fixed size; while the next part
+ * fills, up to {@code maxInFlight} earlier parts upload in parallel. Memory is bounded by
+ * {@code partSize × (maxInFlight + 1)} whatever the object's size. An object that fits in one part goes
+ * up in a single PUT. Either way it is created only if its key is free, and only by {@link #finish()}:
+ * until then nothing is visible, and {@link #abort()} leaves no multipart upload behind.
+ */
+final class ObjectSink extends OutputStream {
+
+    private static final Logger log = LoggerFactory.getLogger(ObjectSink.class);
+
+    /** What S3 reported about the object it created. */
+    record StoredObject(long storedBytes, String encryption, String kmsKeyId) {
+    }
+
+    private final S3Operations operations;
+    private final String key;
+    private final String contentType;
+    private final String contentEncoding;
+    private final int partSize;
+    private final Executor uploads;
+    private final Semaphore inFlight;
+    private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
+    private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+
+    private byte[] buffer;
+    private int filled;
+    private long written;
+    private String uploadId;
+    private boolean closed;
+
+    /**
+     * @param contentEncoding the object's Content-Encoding, or {@code null} for none
+     */
+    ObjectSink(S3Operations operations, String key, String contentType, String contentEncoding, int partSize,
+               int maxInFlight, Executor uploads) {
+        this.operations = operations;
+        this.key = key;
+        this.contentType = contentType;
+        this.contentEncoding = contentEncoding;
+        this.partSize = partSize;
+        this.uploads = uploads;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.buffer = new byte[partSize];
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        checkOpen();
+        while (length > 0) {
+            if (filled == partSize) {
+                sendPart();
+            }
+            int n = Math.min(length, partSize - filled);
+            System.arraycopy(bytes, offset, buffer, filled, n);
+            filled += n;
+            written += n;
+            offset += n;
+            length -= n;
+        }
+    }
+
+    /** Bytes written so far: the stored size of the object once finished. */
+    long written() {
+        return written;
+    }
+
+    /**
+     * Uploads what is left and creates the object.
+     *
+     * @throws PreconditionFailedException when an object already exists at the key
+     */
+    StoredObject finish() {
+        checkOpen();
+        closed = true;
+        if (uploadId == null) {
+            return putSingle();
+        }
+        if (filled > 0) {
+            sendPart();
+        }
+        List<CompletedPart> completed = awaitParts();
+        S3Target target = operations.target();
+        CompleteMultipartUploadResponse response = operations.call("completing the upload of " + key, () -> {
+            try {
+                return operations.client().completeMultipartUpload(b -> b.bucket(target.bucket())
+                        .key(key)
+                        .uploadId(uploadId)
+                        .ifNoneMatch("*")
+                        .multipartUpload(m -> m.parts(completed)));
+            } catch (SdkException e) {
+                throw S3Errors.isPreconditionFailure(e) ? new PreconditionFailedException(key) : e;
+            }
+        });
+        uploadId = null;
+        return new StoredObject(written, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId());
+    }
+
+    /** Gives up: waits for parts in flight and aborts the multipart upload. Never throws. */
+    void abort() {
+        closed = true;
+        if (uploadId == null) {
+            return;
+        }
+        for (CompletableFuture<CompletedPart> part : parts) {
+            try {
+                part.join();
+            } catch (RuntimeException ignored) {
+                // The upload is being abandoned: its parts' failures no longer matter.
+            }
+        }
+        String abandoned = uploadId;
+        uploadId = null;
+        try {
+            operations.call("aborting the upload of " + key, () -> operations.client()
+                    .abortMultipartUpload(b -> b.bucket(operations.target().bucket()).key(key).uploadId(abandoned)));
+        } catch (RuntimeException e) {
+            log.warn("Could not abort multipart upload {} of {}; the bucket's lifecycle rule for incomplete uploads "
+                    + "will remove it: {}", abandoned, key, e.getMessage());
+        }
+    }
+
+    /** Not a commit: an unfinished sink is abandoned by {@link #abort()}, not by closing it. */
+    @Override
+    public void close() {
+        // Closing happens in finish() or abort(); encoders that close their target must not commit it.
+    }
+
+    private void sendPart() {
+        if (uploadId == null) {
+            uploadId = createUpload();
+        }
+        byte[] full = buffer;
+        int length = filled;
+        int number = parts.size() + 1;
+        acquireSlot();
+        parts.add(CompletableFuture.supplyAsync(() -> {
+            try {
+                return uploadPart(number, full, length);
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+                throw e;
+            } finally {
+                synchronized (freeBuffers) {
+                    freeBuffers.push(full);
+                }
+                inFlight.release();
+            }
+        }, uploads));
+        synchronized (freeBuffers) {
+            buffer = freeBuffers.isEmpty() ? new byte[partSize] : freeBuffers.pop();
+        }
+        filled = 0;
+    }
+
+    private void acquireSlot() {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("Interrupted while uploading " + key, e);
+        }
+        RuntimeException failed = failure.get();
+        if (failed != null) {
+            inFlight.release();
+            throw failed;
+        }
+    }
+
+    private String createUpload() {
+        S3Target target = operations.target();
+        return operations.call("starting the upload of " + key, () -> operations.client()
+                .createMultipartUpload(b -> b.bucket(target.bucket())
+                        .key(key)
+                        .contentType(contentType)
+                        .contentEncoding(contentEncoding)
+                        .storageClass(target.storageClass())
+                        .serverSideEncryption(target.encryption())
+                        .ssekmsKeyId(target.kmsKeyId())
+                        .checksumAlgorithm(ChecksumAlgorithm.CRC32))
+                .uploadId());
+    }
+
+    private CompletedPart uploadPart(int number, byte[] part, int length) {
+        S3Target target = operations.target();
+        UploadPartResponse response = operations.call("uploading part " + number + " of " + key,
+                () -> operations.client().uploadPart(b -> b.bucket(target.bucket())
+                                .key(key)
+                                .uploadId(uploadId)
+                                .partNumber(number)
+                                .checksumAlgorithm(ChecksumAlgorithm.CRC32),
+                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part, 0, length), length,
+                                "application/octet-stream")));
+        return CompletedPart.builder().partNumber(number).eTag(response.eTag()).checksumCRC32(response.checksumCRC32()).build();
+    }
+
+    private List<CompletedPart> awaitParts() {
+        try {
+            return parts.stream().map(CompletableFuture::join)
+                    .sorted(Comparator.comparingInt(CompletedPart::partNumber))
+                    .toList();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    private StoredObject putSingle() {
+        S3Target target = operations.target();
+        byte[] bytes = buffer;
+        int length = filled;
+        PutObjectResponse response = operations.call("uploading " + key, () -> {
+            try {
+                return operations.client().putObject(b -> b.bucket(target.bucket())
+                                .key(key)
+                                .contentType(contentType)
+                                .contentEncoding(contentEncoding)
+                                .storageClass(target.storageClass())
+                                .serverSideEncryption(target.encryption())
+                                .ssekmsKeyId(target.kmsKeyId())
+                                .ifNoneMatch("*"),
+                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, contentType));
+            } catch (SdkException e) {
+                throw S3Errors.isPreconditionFailure(e) ? new PreconditionFailedException(key) : e;
+            }
+        });
+        return new StoredObject(length, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId());
+    }
+
+    private void checkOpen() throws IllegalStateException {
+        if (closed) {
+            throw new IllegalStateException("The upload of " + key + " is already finished");
+        }
+    }
+
+    private static String encryptionOf(ServerSideEncryption encryption) {
+        return encryption == null || encryption == ServerSideEncryption.UNKNOWN_TO_SDK_VERSION ? null : encryption.toString();
+    }
+}
