@@ -273,6 +273,127 @@ public abstract class ModelStoreContract {
     }
 
     @Test
+    void compressibleModelsAreStoredZstdEncodedAndComeBackIdenticalWithOrWithoutAcceptEncoding() throws Exception {
+        String batch = batch();
+        // Four bits of entropy a byte: compresses about 2:1, and still takes two parts once compressed.
+        byte[] model = lowEntropyBytes(3 * PART_SIZE);
+
+        JsonNode descriptor = json(client.uploadRaw(batch, "zstd", null, model, null).body());
+
+        assertThat(descriptor.get("content_encoding").asString()).isEqualTo("zstd");
+        assertThat(descriptor.get("size_bytes").asLong()).isEqualTo(model.length);
+        long stored = descriptor.get("stored_bytes").asLong();
+        assertThat(stored).isGreaterThan(PART_SIZE).isLessThan(model.length * 3L / 4);
+        var head = s3.headObject(b -> b.bucket(bucket).key(descriptor.get("key").asString()));
+        assertThat(head.contentEncoding()).isEqualTo("zstd");
+        assertThat(head.contentLength()).isEqualTo(stored);
+
+        String latest = path(batch, "zstd", null, "/latest");
+        HttpResponse<byte[]> decoded = client.download(latest);
+        assertThat(decoded.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(decoded.headers().firstValue("Content-Length")).hasValue(String.valueOf(model.length));
+        assertThat(decoded.body()).isEqualTo(model);
+
+        HttpResponse<byte[]> passedThrough = service.send(HttpRequest.newBuilder(client.uri(latest))
+                .header("Accept-Encoding", "gzip, zstd"), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(passedThrough.headers().firstValue("Content-Encoding")).hasValue("zstd");
+        assertThat(passedThrough.headers().firstValue("Content-Length")).hasValue(String.valueOf(stored));
+        assertThat(passedThrough.headers().firstValue("X-Model-Sha256")).hasValue(sha256(model));
+        assertThat(passedThrough.headers().firstValue("ETag")).isNotEqualTo(decoded.headers().firstValue("ETag"));
+        try (InputStream zstd = new com.github.luben.zstd.ZstdInputStream(new java.io.ByteArrayInputStream(passedThrough.body()))) {
+            assertThat(zstd.readAllBytes()).isEqualTo(model);
+        }
+        HttpResponse<byte[]> refused = service.send(HttpRequest.newBuilder(client.uri(latest))
+                .header("Accept-Encoding", "zstd;q=0, gzip"), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(refused.body()).isEqualTo(model);
+        for (HttpResponse<byte[]> representation : List.of(decoded, passedThrough)) {
+            HttpResponse<byte[]> notModified = service.send(HttpRequest.newBuilder(client.uri(latest))
+                    .header("If-None-Match", representation.headers().firstValue("ETag").orElseThrow()),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(notModified.statusCode()).isEqualTo(304);
+        }
+    }
+
+    @Test
+    void incompressibleModelsAreStoredAsTheyCame() {
+        String batch = batch();
+        byte[] model = randomBytes(PART_SIZE + 1_000);
+
+        JsonNode descriptor = json(client.uploadRaw(batch, "random", null, model, null).body());
+
+        assertThat(descriptor.get("content_encoding").asString()).isEqualTo("identity");
+        assertThat(descriptor.get("stored_bytes").asLong()).isEqualTo(model.length);
+        assertThat(s3.headObject(b -> b.bucket(bucket).key(descriptor.get("key").asString())).contentEncoding()).isNull();
+    }
+
+    @Test
+    void anAnnouncedDigestIsCheckedAndAMismatchStoresNothing() {
+        String batch = batch();
+        byte[] model = randomBytes(PART_SIZE + 5_000);
+        String sha = sha256(model);
+        String base64 = java.util.Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha));
+
+        assertThat(upload(batch, model, "Content-Digest", "sha-512=:AAAA:, sha-256=:" + base64 + ":").statusCode()).isEqualTo(201);
+        assertThat(upload(batch, model, "X-Model-Sha256", sha.toUpperCase()).statusCode()).isEqualTo(201);
+
+        String wrong = sha256(randomBytes(7));
+        assertProblem(upload(batch, model, "X-Model-Sha256", wrong), 422);
+        assertProblem(upload(batch, model, "Content-Digest", "sha-256=:" + java.util.Base64.getEncoder()
+                .encodeToString(HexFormat.of().parseHex(wrong)) + ":"), 422);
+        assertProblem(upload(batch, model, "X-Model-Sha256", "not-a-digest"), 400);
+        assertProblem(upload(batch, model, "Content-Digest", "sha-256=:c2hvcnQ=:"), 400);
+
+        awaitNoMultipartUploads();
+        assertThat(client.getJson(path(batch, "digest", null, "/versions")).get("versions")).hasSize(2);
+        assertThat(keysUnder("models/" + batch + "/")).hasSize(5);
+    }
+
+    @Test
+    void rangesAreServedFromTheOriginalBytesWhateverTheStoredEncoding() {
+        String batch = batch();
+        byte[] identity = randomBytes(100_000);
+        byte[] compressed = lowEntropyBytes(100_000);
+        client.uploadRaw(batch, "plain", null, identity, null);
+        client.uploadRaw(batch, "packed", null, compressed, null);
+        assertThat(client.getJson(path(batch, "packed", null, "/latest/metadata")).get("content_encoding").asString()).isEqualTo("zstd");
+
+        for (Map.Entry<String, byte[]> model : Map.of("plain", identity, "packed", compressed).entrySet()) {
+            String latest = path(batch, model.getKey(), null, "/latest");
+            byte[] bytes = model.getValue();
+            assertRange(latest, "bytes=10-19", 10, 19, bytes);
+            assertRange(latest, "bytes=99990-", 99_990, 99_999, bytes);
+            assertRange(latest, "bytes=-5", 99_995, 99_999, bytes);
+            assertRange(latest, "bytes=0-999999", 0, 99_999, bytes);
+
+            HttpResponse<String> outside = service.send(HttpRequest.newBuilder(client.uri(latest)).header("Range", "bytes=100000-"));
+            assertProblem(outside, 416);
+            assertThat(outside.headers().firstValue("Content-Range")).hasValue("bytes */100000");
+
+            HttpResponse<byte[]> several = service.send(HttpRequest.newBuilder(client.uri(latest))
+                    .header("Range", "bytes=0-1,5-6"), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(several.statusCode()).isEqualTo(200);
+            assertThat(several.body()).isEqualTo(bytes);
+        }
+    }
+
+    private void assertRange(String path, String range, int first, int last, byte[] model) {
+        HttpResponse<byte[]> response = service.send(HttpRequest.newBuilder(client.uri(path)).header("Range", range)
+                .header("Accept-Encoding", "zstd"), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).as(range).isEqualTo(206);
+        assertThat(response.headers().firstValue("Content-Range")).hasValue("bytes " + first + "-" + last + "/" + model.length);
+        assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(response.body()).isEqualTo(java.util.Arrays.copyOfRange(model, first, last + 1));
+    }
+
+    private HttpResponse<String> upload(String batch, byte[] model, String header, String value) {
+        return service.send(HttpRequest.newBuilder(client.uri(path(batch, "digest", null, "")))
+                .header("Content-Type", "application/octet-stream")
+                .header(header, value)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(model))));
+    }
+
+    @Test
     void twentyConcurrentUploadsToOneModelAllSucceedWithDistinctVersionsAndLatestIsTheNewest() throws Exception {
         String batch = batch();
         List<Callable<String>> uploads = new ArrayList<>();
@@ -476,6 +597,15 @@ public abstract class ModelStoreContract {
     protected static byte[] randomBytes(int size) {
         byte[] bytes = new byte[size];
         new Random(size).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Bytes of sixteen values only: half the entropy of random bytes, so they compress about 2:1. */
+    protected static byte[] lowEntropyBytes(int size) {
+        byte[] bytes = randomBytes(size);
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (bytes[i] & 0x0f);
+        }
         return bytes;
     }
 

@@ -27,7 +27,7 @@ record ByteRange(long first, long last) {
                 return suffix == 0 || size == 0 ? UNSATISFIABLE : new ByteRange(Math.max(0, size - suffix), size - 1);
             }
             long first = Long.parseLong(matcher.group(1));
-            long last = matcher.group(2).isEmpty() ? size - 1 : Long.parseLong(matcher.group(2));
+            long last = matcher.group(2).isEmpty() ? Long.MAX_VALUE : Long.parseLong(matcher.group(2));
             if (last < first) {
                 return null;
             }
