@@ -1,0 +1,135 @@
+package io.anomstack.modelstore;
+
+import io.anomstack.modelstore.support.ModelStoreClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A 1 GiB model through a service whose whole JVM (the embedded S3 server included) has a 256 MiB heap:
+ * uploads and downloads stream, so memory does not grow with the model.
+ */
+class SmallHeapLargeModelIT {
+
+    private static final long MODEL_BYTES = 1L << 30;
+
+    @TempDir
+    Path dataDir;
+
+    private Process service;
+
+    @AfterEach
+    void stopService() throws Exception {
+        if (service != null) {
+            service.destroy();
+            service.waitFor();
+        }
+    }
+
+    @Test
+    void aOneGibChunkedUploadAndItsDownloadSucceedWithA256MibHeap() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path log = dataDir.resolve("service.log");
+        service = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), ModelStoreApplication.class.getName(),
+                "--server.port=" + port, "--modelstore.data-dir=" + dataDir.resolve("data")))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        URI base = URI.create("http://127.0.0.1:" + port);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        awaitHealthy(http, base, log);
+
+        MessageDigest uploaded = MessageDigest.getInstance("SHA-256");
+        HttpResponse<String> upload = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/big/model"))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new DigestInputStream(new RandomBytes(MODEL_BYTES), uploaded)))
+                .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        JsonNode descriptor = ModelStoreClient.json(upload.body());
+        String sha = HexFormat.of().formatHex(uploaded.digest());
+        assertThat(descriptor.get("size_bytes").asLong()).isEqualTo(MODEL_BYTES);
+        assertThat(descriptor.get("sha256").asString()).isEqualTo(sha);
+
+        HttpResponse<InputStream> download = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/big/model/latest"))
+                .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        MessageDigest downloaded = MessageDigest.getInstance("SHA-256");
+        long count;
+        try (InputStream body = new DigestInputStream(download.body(), downloaded)) {
+            count = body.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(count).isEqualTo(MODEL_BYTES);
+        assertThat(HexFormat.of().formatHex(downloaded.digest())).isEqualTo(sha);
+        assertThat(service.isAlive()).isTrue();
+    }
+
+    private void awaitHealthy(HttpClient http, URI base, Path log) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            assertThat(service.isAlive()).as("service exited:%n%s", java.nio.file.Files.readString(log)).isTrue();
+            try {
+                if (http.send(HttpRequest.newBuilder(base.resolve("/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // Still starting.
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("The service did not become healthy:\n" + java.nio.file.Files.readString(log));
+    }
+
+    /** Incompressible bytes generated on the fly, so that the test's own heap stays small too. */
+    private static final class RandomBytes extends InputStream {
+
+        private final Random random = new Random(42);
+        private long remaining;
+
+        RandomBytes(long size) {
+            this.remaining = size;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (remaining == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(length, remaining);
+            byte[] chunk = new byte[n];
+            random.nextBytes(chunk);
+            System.arraycopy(chunk, 0, buffer, offset, n);
+            remaining -= n;
+            return n;
+        }
+    }
+}
