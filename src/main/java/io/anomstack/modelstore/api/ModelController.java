@@ -44,11 +44,13 @@ class ModelController {
     private final ModelCatalog catalog;
     private final UploadRequestReader uploads;
     private final ModelDownloads downloads;
+    private final BatchBundles bundles;
 
-    ModelController(ModelCatalog catalog, UploadRequestReader uploads, ModelDownloads downloads) {
+    ModelController(ModelCatalog catalog, UploadRequestReader uploads, ModelDownloads downloads, BatchBundles bundles) {
         this.catalog = catalog;
         this.uploads = uploads;
         this.downloads = downloads;
+        this.bundles = bundles;
     }
 
     /** The batches that have models. */
@@ -111,6 +113,18 @@ class ModelController {
     @Operation(summary = "List a batch's models with their latest versions")
     ModelList models(@PathVariable @Parameter(example = "my_batch") String batch) {
         return new ModelList(batch, catalog.models(batch));
+    }
+
+    @RequestMapping(path = "/{batch}/_bundle", method = {RequestMethod.GET, RequestMethod.HEAD})
+    @Operation(summary = "Download the latest version of every model of a batch as one tar archive",
+            description = "manifest.json first (batch, etag, and per model: metric, tag, version, sha256, size_bytes, path), "
+                    + "then each model's original bytes at {metric}[/{tag}]/model_{version}.{ext}. The ETag covers every "
+                    + "model's latest version: If-None-Match answers 304 while nothing in the batch changed. "
+                    + "'_bundle' cannot be a metric name, so the path never collides with a model.")
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = BatchBundles.TAR, schema = @Schema(type = "string", format = "binary")))
+    void bundle(@PathVariable @Parameter(example = "my_batch") String batch,
+                HttpServletRequest request, HttpServletResponse response) throws IOException {
+        bundles.send(batch, request, response);
     }
 
     @GetMapping("/{batch}/{metric}/versions")

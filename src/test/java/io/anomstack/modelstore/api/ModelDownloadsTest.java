@@ -30,7 +30,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /** Downloads stream the model with headers that name and validate it; HEAD and 304 never read the bytes. */
 @WebMvcTest(ModelController.class)
-@Import({UploadRequestReader.class, MetadataParser.class, ModelDownloads.class, ProblemDetailsAdvice.class})
+@Import({UploadRequestReader.class, MetadataParser.class, ModelDownloads.class, BatchBundles.class, ProblemDetailsAdvice.class})
 class ModelDownloadsTest {
 
     private static final ModelRef CPU = ModelRef.of("my_batch", "cpu_usage");

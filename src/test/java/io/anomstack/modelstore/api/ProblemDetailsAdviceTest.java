@@ -51,7 +51,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /** Every failure reaches the client as an RFC 9457 problem detail saying what was wrong, never a stack trace. */
 @WebMvcTest(ModelController.class)
-@Import({UploadRequestReader.class, MetadataParser.class, ModelDownloads.class, ProblemDetailsAdvice.class})
+@Import({UploadRequestReader.class, MetadataParser.class, ModelDownloads.class, BatchBundles.class, ProblemDetailsAdvice.class})
 class ProblemDetailsAdviceTest {
 
     private static final String TYPE_BASE = "urn:anomstack:model-store:problem:";
