@@ -1,5 +1,6 @@
 package io.anomstack.modelstore;
 
+import io.anomstack.modelstore.support.FailingUploadPart;
 import io.anomstack.modelstore.support.ModelStoreClient;
 import io.anomstack.modelstore.support.RunningService;
 import io.anomstack.modelstore.support.S3Backend;
@@ -7,6 +8,7 @@ import io.anomstack.modelstore.support.S3ProxyBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
 import java.net.ServerSocket;
@@ -61,6 +63,27 @@ class StorageFailureIT {
             JsonNode s3 = json(health.body()).get("components").get("s3");
             assertThat(s3.get("status").asString()).isEqualTo("DOWN");
             assertThat(s3.get("details").get("bucket").asString()).isEqualTo("unreachable-bucket");
+        }
+    }
+
+    @Test
+    void anS3FailureMidUploadAbortsItLeavingNoVersionAndNoMultipartUpload() {
+        String bucket = backend.createBucket("failing-parts");
+        Map<String, Object> properties = new HashMap<>(backend.serviceProperties(bucket));
+        properties.put("modelstore.s3.part-size", "5MB");
+        try (RunningService service = RunningService.start(properties, FailingUploadPart.Registration.class);
+             S3Client s3 = backend.client()) {
+            ModelStoreClient client = new ModelStoreClient(service);
+            byte[] model = new byte[12 * 1024 * 1024];
+            new java.util.Random(7).nextBytes(model);
+
+            HttpResponse<String> response = client.uploadRaw("b", "m", null, model, null);
+
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(s3.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
+            assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+            assertThat(client.get("/api/v1/models/b/m/latest").statusCode()).isEqualTo(404);
         }
     }
 
