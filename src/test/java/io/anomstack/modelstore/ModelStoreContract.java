@@ -20,14 +20,12 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -36,6 +34,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static io.anomstack.modelstore.support.ModelStoreClient.json;
+import static io.anomstack.modelstore.support.TestData.batch;
+import static io.anomstack.modelstore.support.TestData.lowEntropyBytes;
+import static io.anomstack.modelstore.support.TestData.randomBytes;
+import static io.anomstack.modelstore.support.TestData.sha256;
 import static io.anomstack.modelstore.support.ModelStoreClient.path;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -587,33 +589,6 @@ public abstract class ModelStoreContract {
             assertThat(System.currentTimeMillis()).as("multipart uploads left: "
                     + s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isLessThan(deadline);
             sleep(100);
-        }
-    }
-
-    protected static String batch() {
-        return "batch_" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    protected static byte[] randomBytes(int size) {
-        byte[] bytes = new byte[size];
-        new Random(size).nextBytes(bytes);
-        return bytes;
-    }
-
-    /** Bytes of sixteen values only: half the entropy of random bytes, so they compress about 2:1. */
-    protected static byte[] lowEntropyBytes(int size) {
-        byte[] bytes = randomBytes(size);
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) (bytes[i] & 0x0f);
-        }
-        return bytes;
-    }
-
-    protected static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

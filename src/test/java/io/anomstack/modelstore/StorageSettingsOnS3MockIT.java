@@ -15,10 +15,11 @@ import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 
 import static io.anomstack.modelstore.support.ModelStoreClient.json;
+import static io.anomstack.modelstore.support.TestData.batch;
+import static io.anomstack.modelstore.support.TestData.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -187,15 +188,5 @@ class StorageSettingsOnS3MockIT {
     /** S3 leaves the storage class out of HeadObject for STANDARD objects. */
     private static String storageClass(HeadObjectResponse head) {
         return head.storageClassAsString() == null ? "STANDARD" : head.storageClassAsString();
-    }
-
-    private static String batch() {
-        return "batch_" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static byte[] randomBytes(int size) {
-        byte[] bytes = new byte[size];
-        new Random(size).nextBytes(bytes);
-        return bytes;
     }
 }
