@@ -1,7 +1,6 @@
 package io.anomstack.modelstore.support;
 
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -18,8 +17,10 @@ public class FailingUploadPart implements ExecutionInterceptor {
         }
     }
 
-    /** Adds the failure to a service started with {@link RunningService#start}. */
-    @Configuration(proxyBeanMethods = false)
+    /**
+     * Adds the failure to a service started with {@link RunningService#start}. Deliberately not a
+     * {@code @Configuration}: component scanning would then add it to every service the tests start.
+     */
     public static class Registration {
 
         @Bean

@@ -1,7 +1,6 @@
 package io.anomstack.modelstore.support;
 
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -28,8 +27,10 @@ public class S3RequestCounter implements ExecutionInterceptor {
         return List.copyOf(operations);
     }
 
-    /** Adds the counter to a service started with {@link RunningService#start}. */
-    @Configuration(proxyBeanMethods = false)
+    /**
+     * Adds the counter to a service started with {@link RunningService#start}. Deliberately not a
+     * {@code @Configuration}: component scanning would then add it to every service the tests start.
+     */
     public static class Registration {
 
         @Bean
