@@ -190,7 +190,10 @@ public abstract class ModelStoreContract {
         }
         JsonNode latestMetadata = client.getJson(path(batch, "cpu", null, "/latest/metadata"));
         assertThat(latestMetadata.get("version").asString()).isEqualTo(version);
-        assertThat(client.getJson(path(batch, "cpu", null, "/versions/" + version + "/metadata"))).isEqualTo(latestMetadata);
+        assertThat(latestMetadata.get("pinned").asBoolean()).isFalse();
+        tools.jackson.databind.node.ObjectNode withoutPin = (tools.jackson.databind.node.ObjectNode) latestMetadata.deepCopy();
+        withoutPin.remove("pinned");
+        assertThat(client.getJson(path(batch, "cpu", null, "/versions/" + version + "/metadata"))).isEqualTo(withoutPin);
     }
 
     @Test
@@ -394,6 +397,69 @@ public abstract class ModelStoreContract {
                 .header("Content-Type", "application/octet-stream")
                 .header(header, value)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(model))));
+    }
+
+    @Test
+    void aRollbackPinsAnOlderVersionAsLatestUntilTheNextUpload() {
+        String batch = batch();
+        byte[] first = randomBytes(100);
+        String v1 = json(client.uploadRaw(batch, "rb", null, first, null).body()).get("version").asString();
+        client.uploadRaw(batch, "rb", null, randomBytes(200), null);
+        assertThat(client.getJson(path(batch, "rb", null, "/latest/metadata")).get("pinned").asBoolean()).isFalse();
+
+        HttpResponse<String> rollback = putVersion(path(batch, "rb", null, "/latest"), v1);
+
+        assertThat(rollback.statusCode()).as(rollback.body()).isEqualTo(200);
+        JsonNode latest = client.getJson(path(batch, "rb", null, "/latest/metadata"));
+        assertThat(latest.get("version").asString()).isEqualTo(v1);
+        assertThat(latest.get("pinned").asBoolean()).isTrue();
+        assertThat(client.download(path(batch, "rb", null, "/latest")).body()).isEqualTo(first);
+        assertThat(client.getJson(path(batch, "rb", null, "/versions/" + v1 + "/metadata")).has("pinned")).isFalse();
+
+        String v3 = json(client.uploadRaw(batch, "rb", null, randomBytes(300), null).body()).get("version").asString();
+        JsonNode afterUpload = client.getJson(path(batch, "rb", null, "/latest/metadata"));
+        assertThat(afterUpload.get("version").asString()).isEqualTo(v3);
+        assertThat(afterUpload.get("pinned").asBoolean()).isFalse();
+        assertProblem(putVersion(path(batch, "rb", null, "/latest"), "20000101_000000"), 404);
+        assertProblem(putVersion(path(batch, "rb", null, "/latest"), "yesterday"), 400);
+    }
+
+    @Test
+    void aliasesNameVersionsServeThemLikeLatestAndProtectThemFromDeletion() {
+        String batch = batch();
+        byte[] champion = randomBytes(1_000);
+        String v1 = json(client.uploadRaw(batch, "al", "knn_default", champion, null).body()).get("version").asString();
+        String v2 = json(client.uploadRaw(batch, "al", "knn_default", randomBytes(2_000), null).body()).get("version").asString();
+
+        assertThat(putVersion(path(batch, "al", "knn_default", "/aliases/production"), v1).statusCode()).isEqualTo(200);
+        assertThat(putVersion(path(batch, "al", "knn_default", "/aliases/champion"), v2).statusCode()).isEqualTo(200);
+        assertThat(putVersion(path(batch, "al", "knn_default", "/aliases/champion"), v1).statusCode()).isEqualTo(200);
+
+        HttpResponse<byte[]> production = client.download(path(batch, "al", "knn_default", "/aliases/production"));
+        assertThat(production.body()).isEqualTo(champion);
+        assertThat(production.headers().firstValue("X-Model-Version")).hasValue(v1);
+        assertThat(client.getJson(path(batch, "al", "knn_default", "/aliases/champion/metadata")).get("version").asString()).isEqualTo(v1);
+        JsonNode aliases = client.getJson(path(batch, "al", "knn_default", "/aliases")).get("aliases");
+        assertThat(aliases.get("champion").asString()).isEqualTo(v1);
+        assertThat(aliases.get("production").asString()).isEqualTo(v1);
+        assertThat(keysUnder("models/" + batch + "/al/knn_default/_aliases/")).hasSize(2);
+
+        assertProblem(client.delete(path(batch, "al", "knn_default", "/versions/" + v1)), 409);
+        assertThat(client.delete(path(batch, "al", "knn_default", "/aliases/champion")).statusCode()).isEqualTo(204);
+        assertThat(client.delete(path(batch, "al", "knn_default", "/aliases/production")).statusCode()).isEqualTo(204);
+        assertProblem(client.get(path(batch, "al", "knn_default", "/aliases/production")), 404);
+        assertThat(client.delete(path(batch, "al", "knn_default", "/versions/" + v1)).statusCode()).isEqualTo(204);
+        assertProblem(putVersion(path(batch, "al", "knn_default", "/aliases/production"), v1), 404);
+        assertProblem(putVersion(path(batch, "al", "knn_default", "/aliases/.bad"), v2), 400);
+
+        putVersion(path(batch, "al", "knn_default", "/aliases/staging"), v2);
+        assertThat(client.delete(path(batch, "al", "knn_default", "")).statusCode()).isEqualTo(204);
+        assertThat(keysUnder("models/" + batch + "/")).isEmpty();
+    }
+
+    private HttpResponse<String> putVersion(String path, String version) {
+        return service.send(HttpRequest.newBuilder(client.uri(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"version\": \"" + version + "\"}")));
     }
 
     @Test

@@ -24,6 +24,8 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -147,6 +149,65 @@ class ModelController {
                 @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag,
                 HttpServletRequest request, HttpServletResponse response) throws IOException {
         downloads.send(catalog.latest(new ModelRef(batch, metric, tag)), request, response);
+    }
+
+    /** Names a version, for rollback and aliases. */
+    record VersionRequest(@Schema(example = "20250131_235959") String version) {
+    }
+
+    /** A model's aliases and the versions they point to. */
+    record AliasList(java.util.Map<String, String> aliases) {
+    }
+
+    @PutMapping(path = "/{batch}/{metric}/latest", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Roll back: make an older version latest",
+            description = "Latest stays pinned to this version until a newer upload; latest's descriptor says pinned: true.")
+    ModelDescriptor rollback(@PathVariable String batch, @PathVariable String metric,
+                             @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag,
+                             @RequestBody VersionRequest request) {
+        return catalog.pinLatest(new ModelRef(batch, metric, tag), VersionId.parse(request.version()));
+    }
+
+    @GetMapping("/{batch}/{metric}/aliases")
+    @Operation(summary = "List a model's aliases")
+    AliasList aliases(@PathVariable String batch, @PathVariable String metric,
+                      @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag) {
+        java.util.Map<String, String> aliases = new java.util.TreeMap<>();
+        catalog.aliases(new ModelRef(batch, metric, tag)).forEach((alias, version) -> aliases.put(alias, version.value()));
+        return new AliasList(aliases);
+    }
+
+    @PutMapping(path = "/{batch}/{metric}/aliases/{alias}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Point an alias (production, champion…) at a version", description = "Creates the alias or moves it.")
+    ModelDescriptor setAlias(@PathVariable String batch, @PathVariable String metric,
+                             @PathVariable @Parameter(example = "production") String alias,
+                             @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag,
+                             @RequestBody VersionRequest request) {
+        return catalog.setAlias(new ModelRef(batch, metric, tag), alias, VersionId.parse(request.version()));
+    }
+
+    @RequestMapping(path = "/{batch}/{metric}/aliases/{alias}", method = {RequestMethod.GET, RequestMethod.HEAD})
+    @Operation(summary = "Download the version an alias points to", description = "Like latest: headers, ETag, Range, encodings.")
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+    void alias(@PathVariable String batch, @PathVariable String metric, @PathVariable String alias,
+               @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag,
+               HttpServletRequest request, HttpServletResponse response) throws IOException {
+        downloads.send(catalog.alias(new ModelRef(batch, metric, tag), alias), request, response);
+    }
+
+    @GetMapping("/{batch}/{metric}/aliases/{alias}/metadata")
+    @Operation(summary = "Describe the version an alias points to")
+    ModelDescriptor aliasMetadata(@PathVariable String batch, @PathVariable String metric, @PathVariable String alias,
+                                  @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag) {
+        return catalog.alias(new ModelRef(batch, metric, tag), alias);
+    }
+
+    @DeleteMapping("/{batch}/{metric}/aliases/{alias}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete an alias", description = "The version it pointed to stays.")
+    void deleteAlias(@PathVariable String batch, @PathVariable String metric, @PathVariable String alias,
+                     @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag) {
+        catalog.deleteAlias(new ModelRef(batch, metric, tag), alias);
     }
 
     @GetMapping("/{batch}/{metric}/latest/metadata")

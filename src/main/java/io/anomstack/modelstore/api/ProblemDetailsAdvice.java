@@ -10,6 +10,7 @@ import io.anomstack.modelstore.catalog.StoreAccessException;
 import io.anomstack.modelstore.catalog.StoreUnavailableException;
 import io.anomstack.modelstore.catalog.UploadInterruptedException;
 import io.anomstack.modelstore.catalog.VersionConflictException;
+import io.anomstack.modelstore.catalog.VersionInUseException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -103,6 +104,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             }
             if (e instanceof VersionConflictException) {
                 return new Problem(HttpStatus.CONFLICT, "version-conflict", "Version conflict");
+            }
+            if (e instanceof VersionInUseException) {
+                return new Problem(HttpStatus.CONFLICT, "version-in-use", "Version in use");
             }
             if (e instanceof StoreUnavailableException) {
                 return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "s3-unavailable", "S3 unavailable");

@@ -33,8 +33,26 @@ public interface ModelCatalog {
      */
     ModelContent openRange(ModelDescriptor version, long first, long last);
 
-    /** Deletes a version; when it was the latest, the newest remaining version becomes latest. */
+    /**
+     * Deletes a version; when it was the latest, the newest remaining version becomes latest.
+     *
+     * @throws VersionInUseException when an alias points to it
+     */
     void deleteVersion(ModelRef model, VersionId version);
+
+    /** Rollback: makes an existing, possibly older, version latest until the next upload. */
+    ModelDescriptor pinLatest(ModelRef model, VersionId version);
+
+    /** The model's aliases and the versions they point to, sorted by alias. */
+    java.util.Map<String, VersionId> aliases(ModelRef model);
+
+    /** The version an alias points to. */
+    ModelDescriptor alias(ModelRef model, String alias);
+
+    /** Points an alias, new or existing, at an existing version. */
+    ModelDescriptor setAlias(ModelRef model, String alias, VersionId version);
+
+    void deleteAlias(ModelRef model, String alias);
 
     /** Deletes every version of a model (not the other tags of its metric). */
     void deleteModel(ModelRef model);

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.catalog;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -12,7 +13,7 @@ import java.util.Map;
  * ({@code metadata_{version}.json}) and the API's description of a version.
  */
 @JsonPropertyOrder({"batch", "metric", "tag", "version", "created_at", "size_bytes", "stored_bytes", "sha256",
-        "content_type", "content_encoding", "storage_class", "encryption", "bucket", "key", "metadata"})
+        "content_type", "content_encoding", "storage_class", "encryption", "bucket", "key", "metadata", "pinned"})
 @Schema(description = "One stored model version")
 public record ModelDescriptor(
         @Schema(example = "my_batch") String batch,
@@ -30,7 +31,32 @@ public record ModelDescriptor(
         @Schema(example = "your-anomstack-models-bucket") String bucket,
         @Schema(example = "models/my_batch/cpu_usage/model_20250131_235959.pkl") String key,
         @Schema(description = "The uploader's own JSON object", example = "{\"n_components\": 3, \"git_sha\": \"4f2a9c1\"}")
-        Map<String, Object> metadata) {
+        Map<String, Object> metadata,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "Only on latest: whether a rollback pinned this older version as latest (until a newer upload)",
+                nullable = true)
+        Boolean pinned) {
+
+    /** A version's descriptor, as its metadata document holds it: whether it is latest is not its own property. */
+    public ModelDescriptor(String batch, String metric, String tag, String version, Instant createdAt, long sizeBytes,
+                           long storedBytes, String sha256, String contentType, String contentEncoding,
+                           String storageClass, Encryption encryption, String bucket, String key,
+                           Map<String, Object> metadata) {
+        this(batch, metric, tag, version, createdAt, sizeBytes, storedBytes, sha256, contentType, contentEncoding,
+                storageClass, encryption, bucket, key, metadata, null);
+    }
+
+    /** This descriptor as latest, pinned there by a rollback or not. */
+    public ModelDescriptor asLatest(boolean pinnedByRollback) {
+        return new ModelDescriptor(batch, metric, tag, version, createdAt, sizeBytes, storedBytes, sha256, contentType,
+                contentEncoding, storageClass, encryption, bucket, key, metadata, pinnedByRollback);
+    }
+
+    /** This descriptor without latest's pin flag: the version's own description. */
+    public ModelDescriptor asVersion() {
+        return pinned == null ? this : new ModelDescriptor(batch, metric, tag, version, createdAt, sizeBytes, storedBytes,
+                sha256, contentType, contentEncoding, storageClass, encryption, bucket, key, metadata, null);
+    }
 
     public ModelRef ref() {
         return new ModelRef(batch, metric, tag);

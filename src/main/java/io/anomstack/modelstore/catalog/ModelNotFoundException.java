@@ -15,6 +15,10 @@ public class ModelNotFoundException extends ModelStoreException {
         return new ModelNotFoundException("Model " + ref + " has no version " + version + ".");
     }
 
+    public static ModelNotFoundException alias(ModelRef ref, String alias) {
+        return new ModelNotFoundException("Model " + ref + " has no alias '" + alias + "'.");
+    }
+
     public static ModelNotFoundException batch(String batch) {
         return new ModelNotFoundException("Batch '" + batch + "' has no models.");
     }

@@ -16,13 +16,15 @@ import java.util.regex.Pattern;
  * {prefix}{batch}/{metric}[/{tag}]/model_{version}.{ext}     the model bytes
  * {prefix}{batch}/{metric}[/{tag}]/metadata_{version}.json   the version's descriptor
  * {prefix}{batch}/{metric}[/{tag}]/_latest.json              the service's pointer to the latest version
+ * {prefix}{batch}/{metric}[/{tag}]/_aliases/{alias}.json     a named alias and the version it points to
  * </pre>
- * The pointer's leading underscore keeps it out of the name space of batches, metrics and tags.
+ * The leading underscores keep the service's own objects out of the name space of batches, metrics and tags.
  */
 final class S3KeyLayout {
 
     static final String DEFAULT_EXTENSION = "pkl";
     static final String LATEST_FILE = "_latest.json";
+    static final String ALIASES_FOLDER = "_aliases/";
 
     private static final Pattern EXTENSION = Pattern.compile("[A-Za-z0-9]{1,16}");
     private static final Pattern METADATA_FILE = Pattern.compile("metadata_(.+)\\.json");
@@ -59,6 +61,20 @@ final class S3KeyLayout {
 
     String latestKey(ModelRef model) {
         return modelFolder(model) + LATEST_FILE;
+    }
+
+    String aliasesFolder(ModelRef model) {
+        return modelFolder(model) + ALIASES_FOLDER;
+    }
+
+    String aliasKey(ModelRef model, String alias) {
+        return aliasesFolder(model) + alias + ".json";
+    }
+
+    /** The alias a key under {@link #aliasesFolder} names. */
+    String aliasOfKey(String key) {
+        String file = key.substring(key.lastIndexOf('/') + 1);
+        return file.endsWith(".json") ? file.substring(0, file.length() - ".json".length()) : file;
     }
 
     /** The version a key of {@link #metadataKey} names, if it is one. */

@@ -11,8 +11,8 @@ import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.ModelSummary;
 import io.anomstack.modelstore.catalog.ModelTooLargeException;
 import io.anomstack.modelstore.catalog.ModelUpload;
-import io.anomstack.modelstore.catalog.StoreUnavailableException;
 import io.anomstack.modelstore.catalog.VersionConflictException;
+import io.anomstack.modelstore.catalog.VersionInUseException;
 import io.anomstack.modelstore.catalog.VersionId;
 import io.anomstack.modelstore.catalog.VersionIdGenerator;
 import io.anomstack.modelstore.catalog.VersionPage;
@@ -26,7 +26,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -40,8 +39,6 @@ import java.util.function.Function;
  */
 final class S3ModelCatalog implements ModelCatalog {
 
-    private static final int POINTER_ATTEMPTS = 50;
-    private static final int POINTER_LOCK_STRIPES = 64;
 
     private final S3Operations operations;
     private final S3KeyLayout layout;
@@ -52,12 +49,8 @@ final class S3ModelCatalog implements ModelCatalog {
     private final long maxModelBytes;
     private final Executor readExecutor;
     private final Clock clock;
-    /**
-     * Pointer moves of one model are serialised within this process: S3's conditional writes are atomic,
-     * but S3-compatible servers (S3Proxy, MinIO in some modes) check and write in two steps. Conditional
-     * writes still order the moves of several instances on S3.
-     */
-    private final Object[] pointerLocks = new Object[POINTER_LOCK_STRIPES];
+    private final LatestPointers pointers;
+    private final ModelAliases aliases;
 
     S3ModelCatalog(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, VersionIdGenerator versionIds,
                    StreamingUploader uploader, ReadCache cache, long maxModelBytes, Executor readExecutor, Clock clock) {
@@ -70,9 +63,8 @@ final class S3ModelCatalog implements ModelCatalog {
         this.maxModelBytes = maxModelBytes;
         this.readExecutor = readExecutor;
         this.clock = clock;
-        for (int i = 0; i < pointerLocks.length; i++) {
-            pointerLocks[i] = new Object();
-        }
+        this.pointers = new LatestPointers(operations, layout, codec, cache);
+        this.aliases = new ModelAliases(operations, layout, codec);
     }
 
     @Override
@@ -109,7 +101,7 @@ final class S3ModelCatalog implements ModelCatalog {
             operations.deleteQuietly(modelKey);
             throw e;
         }
-        advanceLatest(descriptor);
+        pointers.advance(descriptor);
         return descriptor;
     }
 
@@ -127,7 +119,7 @@ final class S3ModelCatalog implements ModelCatalog {
         List<ModelRef> models = operations.listKeys(layout.batchFolder(batch), false).stream()
                 .flatMap(key -> layout.modelOfLatestKey(batch, key).stream())
                 .toList();
-        List<ModelSummary> summaries = readAll(models, model -> readLatestPointer(model)
+        List<ModelSummary> summaries = readAll(models, model -> pointers.read(model)
                 .map(pointer -> new ModelSummary(model.metric(), model.tag(), pointer.descriptor()))
                 .orElse(null)).stream()
                 .filter(Objects::nonNull)
@@ -160,7 +152,9 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public ModelDescriptor latest(ModelRef model) {
-        return readLatestPointer(model).map(LatestPointer::descriptor).orElseGet(() -> repairLatest(model));
+        return pointers.read(model).map(LatestPointer::descriptor)
+                .map(latest -> latest.pinned() == null ? latest.asLatest(false) : latest)
+                .orElseGet(() -> repairLatest(model));
     }
 
     @Override
@@ -202,16 +196,56 @@ final class S3ModelCatalog implements ModelCatalog {
     @Override
     public void deleteVersion(ModelRef model, VersionId version) {
         ModelDescriptor descriptor = version(model, version);
+        List<String> aliasing = aliases.all(model).entrySet().stream()
+                .filter(alias -> alias.getValue().equals(version)).map(Map.Entry::getKey).toList();
+        if (!aliasing.isEmpty()) {
+            throw new VersionInUseException(model, version, aliasing);
+        }
         String metadataKey = layout.metadataKey(model, version);
         operations.delete(metadataKey);
         operations.delete(descriptor.key());
         cache.forgetVersion(metadataKey, descriptor.key());
-        retreatLatest(model, version);
+        pointers.retreat(model, version, () -> newestVersion(model));
+    }
+
+    @Override
+    public ModelDescriptor pinLatest(ModelRef model, VersionId version) {
+        ModelDescriptor pinned = version(model, version);
+        pointers.pin(pinned);
+        return pinned.asLatest(true);
+    }
+
+    @Override
+    public Map<String, VersionId> aliases(ModelRef model) {
+        return aliases.all(model);
+    }
+
+    @Override
+    public ModelDescriptor alias(ModelRef model, String alias) {
+        ModelNames.require("alias", alias);
+        return aliases.get(model, alias).orElseThrow(() -> ModelNotFoundException.alias(model, alias));
+    }
+
+    @Override
+    public ModelDescriptor setAlias(ModelRef model, String alias, VersionId version) {
+        ModelNames.require("alias", alias);
+        ModelDescriptor target = version(model, version);
+        aliases.set(model, alias, target);
+        return target;
+    }
+
+    @Override
+    public void deleteAlias(ModelRef model, String alias) {
+        ModelNames.require("alias", alias);
+        if (!aliases.delete(model, alias)) {
+            throw ModelNotFoundException.alias(model, alias);
+        }
     }
 
     @Override
     public void deleteModel(ModelRef model) {
-        List<String> keys = operations.listKeys(layout.modelFolder(model), true);
+        List<String> keys = new ArrayList<>(operations.listKeys(layout.modelFolder(model), true));
+        keys.addAll(aliases.keys(model));
         if (keys.isEmpty()) {
             throw ModelNotFoundException.model(model);
         }
@@ -221,7 +255,7 @@ final class S3ModelCatalog implements ModelCatalog {
         ordered.sort(Comparator.comparing((String key) -> !key.equals(latestKey))
                 .thenComparing(key -> layout.versionOfMetadataKey(key).isEmpty()));
         operations.deleteAll(ordered);
-        cache.forgetLatest(model);
+        pointers.forget(model);
         ordered.forEach(key -> cache.forgetVersion(key, key));
     }
 
@@ -236,85 +270,14 @@ final class S3ModelCatalog implements ModelCatalog {
         return cache.descriptor(key, () -> operations.read(key).map(doc -> codec.read(doc.bytes()))).orElse(null);
     }
 
-    private Optional<LatestPointer> readLatestPointer(ModelRef model) {
-        return cache.latest(model, this::readLatestPointerFromS3);
-    }
-
-    private Optional<LatestPointer> readLatestPointerFromS3(ModelRef model) {
-        return operations.read(layout.latestKey(model)).map(doc -> new LatestPointer(codec.read(doc.bytes()), doc.eTag()));
-    }
-
-    /** Moves the pointer to {@code descriptor} unless it already shows that version or a newer one. */
-    private void advanceLatest(ModelDescriptor descriptor) {
-        ModelRef model = descriptor.ref();
-        synchronized (pointerLock(model)) {
-            advanceLatestLocked(model, descriptor);
-        }
-    }
-
-    private void advanceLatestLocked(ModelRef model, ModelDescriptor descriptor) {
-        for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
-            Optional<LatestPointer> current = readLatestPointerFromS3(model);
-            if (current.isPresent() && current.get().descriptor().versionId().compareTo(descriptor.versionId()) >= 0) {
-                cache.latestChanged(model, current.get());
-                return;
-            }
-            try {
-                String eTag = operations.writeDocument(layout.latestKey(model), codec.write(descriptor),
-                        current.map(LatestPointer::eTag).orElse(null));
-                cache.latestChanged(model, new LatestPointer(descriptor, eTag));
-                return;
-            } catch (PreconditionFailedException e) {
-                // Another upload or delete moved the pointer meanwhile: look again.
-            }
-        }
-        throw new StoreUnavailableException("The latest pointer of " + model
-                + " kept changing under heavy concurrent writes; version " + descriptor.version()
-                + " is stored but may not be latest yet.", null);
-    }
-
-    /** After {@code deleted} is gone, points latest at the newest remaining version if it pointed at the deleted one. */
-    private void retreatLatest(ModelRef model, VersionId deleted) {
-        synchronized (pointerLock(model)) {
-            retreatLatestLocked(model, deleted);
-        }
-    }
-
-    private void retreatLatestLocked(ModelRef model, VersionId deleted) {
-        for (int attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
-            Optional<LatestPointer> current = readLatestPointerFromS3(model);
-            if (current.isEmpty() || !current.get().descriptor().versionId().equals(deleted)) {
-                cache.forgetLatest(model);
-                return;
-            }
-            ModelDescriptor newest = newestVersion(model);
-            if (newest == null) {
-                operations.delete(layout.latestKey(model));
-                cache.forgetLatest(model);
-                return;
-            }
-            try {
-                String eTag = operations.writeDocument(layout.latestKey(model), codec.write(newest), current.get().eTag());
-                cache.latestChanged(model, new LatestPointer(newest, eTag));
-                return;
-            } catch (PreconditionFailedException e) {
-                // A concurrent upload moved the pointer: look again.
-            }
-        }
-    }
-
-    private Object pointerLock(ModelRef model) {
-        return pointerLocks[Math.floorMod(model.hashCode(), pointerLocks.length)];
-    }
-
     /** Rebuilds a missing pointer from the listing (after a crash between commit and pointer update). */
     private ModelDescriptor repairLatest(ModelRef model) {
         ModelDescriptor newest = newestVersion(model);
         if (newest == null) {
             throw ModelNotFoundException.model(model);
         }
-        advanceLatest(newest);
-        return newest;
+        pointers.advance(newest);
+        return newest.asLatest(false);
     }
 
     private ModelDescriptor newestVersion(ModelRef model) {

@@ -88,6 +88,21 @@ final class S3Operations {
      * @throws PreconditionFailedException when another writer got there first
      */
     String writeDocument(String key, byte[] json, String ifMatch) {
+        return putDocument(key, json, request -> {
+            if (ifMatch == null) {
+                request.ifNoneMatch("*");
+            } else {
+                request.ifMatch(ifMatch);
+            }
+        });
+    }
+
+    /** Writes a JSON document whatever is at {@code key}: for documents with a single writer, like aliases. */
+    String replaceDocument(String key, byte[] json) {
+        return putDocument(key, json, request -> { });
+    }
+
+    private String putDocument(String key, byte[] json, java.util.function.Consumer<PutObjectRequest.Builder> condition) {
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(target.bucket())
                 .key(key)
@@ -95,11 +110,7 @@ final class S3Operations {
                 .storageClass(StorageClass.STANDARD)
                 .serverSideEncryption(target.encryption())
                 .ssekmsKeyId(target.kmsKeyId());
-        if (ifMatch == null) {
-            request.ifNoneMatch("*");
-        } else {
-            request.ifMatch(ifMatch);
-        }
+        condition.accept(request);
         return call("writing " + key, () -> {
             try {
                 return s3.putObject(request.build(), RequestBody.fromBytes(json)).eTag();

@@ -1,0 +1,126 @@
+package io.anomstack.modelstore.storage;
+
+import io.anomstack.modelstore.catalog.ModelDescriptor;
+import io.anomstack.modelstore.catalog.ModelRef;
+import io.anomstack.modelstore.catalog.StoreUnavailableException;
+import io.anomstack.modelstore.catalog.VersionId;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The small pointer object per model that holds its latest version's descriptor, so that resolving latest
+ * costs one GET however many versions exist. Uploads only ever move it forward; a rollback pins it to an older
+ * version until the next upload; deleting the version it shows moves it to the newest remaining one. Every move
+ * is a conditional write, serialised per model within this process: S3's conditional writes are atomic, but
+ * S3-compatible servers (S3Proxy, MinIO in some modes) check and write in two steps.
+ */
+final class LatestPointers {
+
+    private static final int ATTEMPTS = 50;
+    private static final int LOCK_STRIPES = 64;
+
+    private final S3Operations operations;
+    private final S3KeyLayout layout;
+    private final DescriptorCodec codec;
+    private final ReadCache cache;
+    private final Object[] locks = new Object[LOCK_STRIPES];
+
+    LatestPointers(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, ReadCache cache) {
+        this.operations = operations;
+        this.layout = layout;
+        this.codec = codec;
+        this.cache = cache;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /** The pointer as this replica knows it (see {@link CacheProperties#latestTtl()}). */
+    Optional<LatestPointer> read(ModelRef model) {
+        return cache.latest(model, this::readFromS3);
+    }
+
+    /** Moves the pointer to a new upload unless it already shows that version or a newer one. */
+    void advance(ModelDescriptor uploaded) {
+        ModelDescriptor latest = uploaded.asLatest(false);
+        move(uploaded.ref(), current -> current.isEmpty()
+                || current.get().descriptor().versionId().compareTo(uploaded.versionId()) < 0 ? latest : null);
+    }
+
+    /** Rollback: makes {@code version} latest, older or not, until a newer upload. */
+    void pin(ModelDescriptor version) {
+        ModelDescriptor latest = version.asLatest(true);
+        move(version.ref(), current -> latest);
+    }
+
+    /** After {@code deleted} is gone: if the pointer showed it, it shows the newest remaining version, or goes. */
+    void retreat(ModelRef model, VersionId deleted, Supplier<ModelDescriptor> newestRemaining) {
+        synchronized (lock(model)) {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                Optional<LatestPointer> current = readFromS3(model);
+                if (current.isEmpty() || !current.get().descriptor().versionId().equals(deleted)) {
+                    cache.forgetLatest(model);
+                    return;
+                }
+                ModelDescriptor newest = newestRemaining.get();
+                if (newest == null) {
+                    operations.delete(layout.latestKey(model));
+                    cache.forgetLatest(model);
+                    return;
+                }
+                if (write(model, newest.asLatest(false), current)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Removes the pointer with its model. */
+    void forget(ModelRef model) {
+        cache.forgetLatest(model);
+    }
+
+    /** What to write given the current pointer, or null to leave it as it is. */
+    private interface Move {
+        ModelDescriptor to(Optional<LatestPointer> current);
+    }
+
+    private void move(ModelRef model, Move move) {
+        synchronized (lock(model)) {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                Optional<LatestPointer> current = readFromS3(model);
+                ModelDescriptor target = move.to(current);
+                if (target == null) {
+                    cache.latestChanged(model, current.orElseThrow());
+                    return;
+                }
+                if (write(model, target, current)) {
+                    return;
+                }
+            }
+        }
+        throw new StoreUnavailableException("The latest pointer of " + model + " kept changing under heavy concurrent "
+                + "writes; the version is stored but may not be latest yet.", null);
+    }
+
+    /** @return false when another writer moved the pointer since {@code current} was read */
+    private boolean write(ModelRef model, ModelDescriptor latest, Optional<LatestPointer> current) {
+        try {
+            String eTag = operations.writeDocument(layout.latestKey(model), codec.write(latest),
+                    current.map(LatestPointer::eTag).orElse(null));
+            cache.latestChanged(model, new LatestPointer(latest, eTag));
+            return true;
+        } catch (PreconditionFailedException e) {
+            return false;
+        }
+    }
+
+    private Optional<LatestPointer> readFromS3(ModelRef model) {
+        return operations.read(layout.latestKey(model)).map(doc -> new LatestPointer(codec.read(doc.bytes()), doc.eTag()));
+    }
+
+    private Object lock(ModelRef model) {
+        return locks[Math.floorMod(model.hashCode(), locks.length)];
+    }
+}
