@@ -54,6 +54,9 @@ public interface ModelCatalog {
 
     void deleteAlias(ModelRef model, String alias);
 
+    /** Applies a retention rule to a model: never to its latest or aliased versions. */
+    PruneResult prune(ModelRef model, RetentionRule rule, boolean dryRun);
+
     /** Deletes every version of a model (not the other tags of its metric). */
     void deleteModel(ModelRef model);
 }

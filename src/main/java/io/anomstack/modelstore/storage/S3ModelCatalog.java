@@ -11,6 +11,8 @@ import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.ModelSummary;
 import io.anomstack.modelstore.catalog.ModelTooLargeException;
 import io.anomstack.modelstore.catalog.ModelUpload;
+import io.anomstack.modelstore.catalog.PruneResult;
+import io.anomstack.modelstore.catalog.RetentionRule;
 import io.anomstack.modelstore.catalog.VersionConflictException;
 import io.anomstack.modelstore.catalog.VersionInUseException;
 import io.anomstack.modelstore.catalog.VersionId;
@@ -20,6 +22,7 @@ import io.anomstack.modelstore.catalog.VersionPage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -51,6 +54,7 @@ final class S3ModelCatalog implements ModelCatalog {
     private final Clock clock;
     private final LatestPointers pointers;
     private final ModelAliases aliases;
+    private final BucketVersioning bucketVersioning;
 
     S3ModelCatalog(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, VersionIdGenerator versionIds,
                    StreamingUploader uploader, ReadCache cache, long maxModelBytes, Executor readExecutor, Clock clock) {
@@ -65,6 +69,7 @@ final class S3ModelCatalog implements ModelCatalog {
         this.clock = clock;
         this.pointers = new LatestPointers(operations, layout, codec, cache);
         this.aliases = new ModelAliases(operations, layout, codec);
+        this.bucketVersioning = new BucketVersioning(operations);
     }
 
     @Override
@@ -201,10 +206,7 @@ final class S3ModelCatalog implements ModelCatalog {
         if (!aliasing.isEmpty()) {
             throw new VersionInUseException(model, version, aliasing);
         }
-        String metadataKey = layout.metadataKey(model, version);
-        operations.delete(metadataKey);
-        operations.delete(descriptor.key());
-        cache.forgetVersion(metadataKey, descriptor.key());
+        removeVersion(model, version);
         pointers.retreat(model, version, () -> newestVersion(model));
     }
 
@@ -240,6 +242,50 @@ final class S3ModelCatalog implements ModelCatalog {
         if (!aliases.delete(model, alias)) {
             throw ModelNotFoundException.alias(model, alias);
         }
+    }
+
+    @Override
+    public PruneResult prune(ModelRef model, RetentionRule rule, boolean dryRun) {
+        List<VersionId> newestFirst = new ArrayList<>(listVersions(model));
+        newestFirst.sort(Comparator.reverseOrder());
+        if (newestFirst.isEmpty()) {
+            throw ModelNotFoundException.model(model);
+        }
+        java.util.Set<VersionId> untouchable = new java.util.HashSet<>(aliases.all(model).values());
+        untouchable.add(latest(model).versionId());
+        Instant now = clock.instant();
+        List<String> kept = new ArrayList<>();
+        List<String> protectedVersions = new ArrayList<>();
+        List<VersionId> pruned = new ArrayList<>();
+        for (int i = 0; i < newestFirst.size(); i++) {
+            VersionId version = newestFirst.get(i);
+            if (rule.keeps(i, version, now)) {
+                kept.add(version.value());
+            } else if (untouchable.contains(version)) {
+                protectedVersions.add(version.value());
+            } else {
+                pruned.add(version);
+            }
+        }
+        if (!dryRun) {
+            pruned.forEach(version -> removeVersion(model, version));
+        }
+        String note = pruned.isEmpty() || !bucketVersioning.versioned() ? null
+                : "The bucket keeps versions of overwritten and deleted objects: the pruned versions' noncurrent copies "
+                + "stay until the bucket's lifecycle rule expires them.";
+        return new PruneResult(dryRun, rule, pruned.stream().map(VersionId::value).toList(), kept, protectedVersions, note);
+    }
+
+    /** Deletes a version no alias or pointer shows: its metadata first, so that it stops being listed. */
+    private void removeVersion(ModelRef model, VersionId version) {
+        ModelDescriptor descriptor = readDescriptor(model, version);
+        if (descriptor == null) {
+            return;
+        }
+        String metadataKey = layout.metadataKey(model, version);
+        operations.delete(metadataKey);
+        operations.delete(descriptor.key());
+        cache.forgetVersion(metadataKey, descriptor.key());
     }
 
     @Override
