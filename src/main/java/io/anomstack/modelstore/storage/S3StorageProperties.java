@@ -4,14 +4,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
-import software.amazon.awssdk.services.s3.model.StorageClass;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Where and how models are stored in S3. Bound from {@code modelstore.s3.*}, which {@code application.yml}
@@ -38,10 +34,6 @@ public record S3StorageProperties(
         String sseKmsKeyId,
         @DefaultValue("8MB") DataSize partSize) {
 
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    /** Folder names ending in '/', none of them '.', '..' or other dots only (no relative path segments). */
-    private static final Pattern PREFIX = Pattern.compile("((?!\\.+/)[A-Za-z0-9._-]+/)*");
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d+");
     private static final long MIN_PART_BYTES = 5L * 1024 * 1024;
     private static final long MAX_PART_BYTES = 512L * 1024 * 1024;
 
@@ -52,39 +44,36 @@ public record S3StorageProperties(
         storageClass = storageClass == null || storageClass.isBlank() ? "STANDARD" : storageClass.trim().toUpperCase(Locale.ROOT);
         sse = blankToNull(sse);
         sseKmsKeyId = blankToNull(sseKmsKeyId);
-        if (bucket != null && !BUCKET.matcher(bucket).matches()) {
+        if (bucket != null && !S3SettingRules.isBucketName(bucket)) {
             throw new IllegalArgumentException("S3_BUCKET_NAME '" + bucket + "' is not a valid bucket name "
-                    + "(3-63 lower-case letters, digits, dots and hyphens).");
+                    + "(" + S3SettingRules.BUCKET_RULE + ").");
         }
-        if (!PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("S3_PREFIX '" + prefix + "' must be empty or folder names "
-                    + "(letters, digits, '.', '_', '-', but not '.' or '..') each ending in '/', such as 'models/' or 'models/production/'.");
+        if (!S3SettingRules.isPrefix(prefix)) {
+            throw new IllegalArgumentException("S3_PREFIX '" + prefix + "' must be " + S3SettingRules.PREFIX_RULE + ".");
         }
-        if (region == null || !REGION.matcher(region.trim()).matches()) {
-            throw new IllegalArgumentException("AWS region '" + region + "' is not a region name such as 'us-east-1' "
+        if (region == null || !S3SettingRules.isRegion(region.trim())) {
+            throw new IllegalArgumentException("AWS region '" + region + "' is not " + S3SettingRules.REGION_RULE + " "
                     + "(set AWS_REGION or AWS_DEFAULT_REGION).");
         }
         region = region.trim();
         if (endpoint != null) {
             checkEndpoint(endpoint);
         }
-        if (StorageClass.fromValue(storageClass) == StorageClass.UNKNOWN_TO_SDK_VERSION) {
+        if (S3SettingRules.storageClass(storageClass) == null) {
             throw new IllegalArgumentException("S3_STORAGE_CLASS '" + storageClass + "' is not a storage class; use one of "
-                    + Arrays.stream(StorageClass.values()).filter(c -> c != StorageClass.UNKNOWN_TO_SDK_VERSION)
-                    .map(StorageClass::toString).collect(Collectors.joining(", ")) + ".");
+                    + S3SettingRules.storageClassNames() + ".");
         }
         if (sse != null) {
-            ServerSideEncryption algorithm = ServerSideEncryption.fromValue(sse);
-            if (algorithm == ServerSideEncryption.UNKNOWN_TO_SDK_VERSION) {
-                throw new IllegalArgumentException("S3_SSE '" + sse + "' is not supported; use AES256, aws:kms or aws:kms:dsse, "
-                        + "or leave it unset for the bucket's default.");
+            ServerSideEncryption algorithm = S3SettingRules.encryption(sse);
+            if (algorithm == null) {
+                throw new IllegalArgumentException("S3_SSE '" + sse + "' is not supported; use " + S3SettingRules.ENCRYPTION_CHOICES
+                        + ", or leave it unset for the bucket's default.");
             }
-            if (algorithm != ServerSideEncryption.AES256 && sseKmsKeyId == null) {
-                throw new IllegalArgumentException("S3_SSE=" + sse + " needs S3_SSE_KMS_KEY_ID: the KMS key id, ARN or alias "
-                        + "(alias/aws/s3 for the AWS managed key).");
+            if (S3SettingRules.usesKms(algorithm) && sseKmsKeyId == null) {
+                throw new IllegalArgumentException("S3_SSE=" + sse + " needs S3_SSE_KMS_KEY_ID: " + S3SettingRules.KMS_KEY_RULE + ".");
             }
         }
-        if (sseKmsKeyId != null && (sse == null || ServerSideEncryption.fromValue(sse) == ServerSideEncryption.AES256)) {
+        if (sseKmsKeyId != null && !S3SettingRules.usesKms(S3SettingRules.encryption(sse))) {
             throw new IllegalArgumentException("S3_SSE_KMS_KEY_ID is set but S3_SSE is not aws:kms or aws:kms:dsse; "
                     + "set S3_SSE=aws:kms to use the key, or remove the key id.");
         }

@@ -1,0 +1,93 @@
+package io.anomstack.modelstore.policy;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The storage policy of every metric batch: the batches configured by a file, and the service's defaults for all
+ * others. Immutable; built at start-up by {@link BatchPolicyLoader}.
+ */
+public final class BatchPolicies {
+
+    private final BatchPolicyDefaults defaults;
+    private final SortedMap<String, BatchPolicy> configured;
+    private final Path directory;
+
+    private BatchPolicies(BatchPolicyDefaults defaults, Map<String, BatchPolicy> configured, Path directory) {
+        this.defaults = Objects.requireNonNull(defaults, "defaults");
+        this.configured = Collections.unmodifiableSortedMap(new TreeMap<>(configured));
+        this.directory = directory;
+        this.configured.forEach((batch, policy) -> {
+            if (!batch.equals(policy.batch())) {
+                throw new IllegalArgumentException("Policy of batch " + policy.batch() + " filed under " + batch + ".");
+            }
+        });
+    }
+
+    /** The defaults for every batch: no batch has a file. */
+    public static BatchPolicies defaultsOnly(BatchPolicyDefaults defaults) {
+        return new BatchPolicies(defaults, Map.of(), null);
+    }
+
+    /** The given batches' own policies, and the defaults for every other batch. */
+    public static BatchPolicies of(BatchPolicyDefaults defaults, Collection<BatchPolicy> policies, Path directory) {
+        Map<String, BatchPolicy> byBatch = new TreeMap<>();
+        for (BatchPolicy policy : policies) {
+            if (byBatch.put(policy.batch(), policy) != null) {
+                throw new IllegalArgumentException("Two policies for batch " + policy.batch() + ".");
+            }
+        }
+        return new BatchPolicies(defaults, byBatch, directory);
+    }
+
+    /** The batch's own policy when a file configures it, else the defaults (with {@code source} {@code null}). */
+    public BatchPolicy policyFor(String batch) {
+        Objects.requireNonNull(batch, "batch");
+        BatchPolicy policy = configured.get(batch);
+        return policy != null ? policy : defaults.policyFor(batch);
+    }
+
+    /** The batches a file configures, in name order. */
+    public SortedSet<String> configuredBatches() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(configured.keySet()));
+    }
+
+    /** The policies of the configured batches, in batch name order. */
+    public Collection<BatchPolicy> configuredPolicies() {
+        return configured.values();
+    }
+
+    public BatchPolicyDefaults defaults() {
+        return defaults;
+    }
+
+    /** The directory the policies were read from, or {@code null} when none is configured. */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Every place models can live: the default target first, then those of the configured batches (each once).
+     * What the routing needs to open clients for and to check at health time.
+     */
+    public Set<StorageTarget> storageTargets() {
+        Set<StorageTarget> targets = new LinkedHashSet<>();
+        targets.add(new StorageTarget(defaults.bucket(), defaults.region(), defaults.prefix()));
+        configured.values().forEach(policy -> targets.add(policy.storageTarget()));
+        return Collections.unmodifiableSet(targets);
+    }
+
+    @Override
+    public String toString() {
+        return "BatchPolicies" + configured.keySet() + (directory == null ? "" : " from " + directory);
+    }
+}

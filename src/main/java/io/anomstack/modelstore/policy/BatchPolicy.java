@@ -1,0 +1,57 @@
+package io.anomstack.modelstore.policy;
+
+import io.anomstack.modelstore.catalog.ModelEncoding;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.StorageClass;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How and where the models of one metric batch are stored: the batch's own YAML file where it says so, the
+ * service's settings (environment) for everything else.
+ *
+ * @param batch        the metric batch
+ * @param bucket       the bucket; {@code null} only for a batch that uses the default bucket in local mode
+ * @param prefix       key prefix, empty or ending in {@code /}
+ * @param region       the bucket's region
+ * @param encryption   server-side encryption of new objects, or {@code null} for the bucket's default
+ * @param kmsKeyId     the KMS key id, ARN or alias; set exactly when {@code encryption} is a KMS algorithm
+ * @param bucketKey    whether SSE-KMS uses an S3 Bucket Key, or {@code null} to leave it to the bucket's setting
+ * @param storageClass storage class of model objects
+ * @param compression  how model bodies are compressed
+ * @param retention    how many versions are kept
+ * @param source       the YAML file this policy comes from, or {@code null} when it is the service's defaults
+ */
+public record BatchPolicy(String batch, String bucket, String prefix, String region,
+                          ServerSideEncryption encryption, String kmsKeyId, Boolean bucketKey,
+                          StorageClass storageClass, ModelEncoding compression, Retention retention, Path source) {
+
+    public BatchPolicy {
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(storageClass, "storageClass");
+        Objects.requireNonNull(compression, "compression");
+        retention = retention == null ? Retention.KEEP_EVERYTHING : retention;
+        boolean kms = encryption != null && encryption != ServerSideEncryption.AES256;
+        if (kms != (kmsKeyId != null)) {
+            throw new IllegalArgumentException("A KMS key id goes with the KMS encryption algorithms only (batch " + batch + ").");
+        }
+    }
+
+    /** Bucket, region and prefix: the identity of the place this batch's objects live. */
+    public StorageTarget storageTarget() {
+        return new StorageTarget(bucket, region, prefix);
+    }
+
+    /** Whether this batch has a file of its own ({@code false}: the service's defaults apply to it as a whole). */
+    public boolean fromFile() {
+        return source != null;
+    }
+
+    /** Whether new objects are encrypted with SSE-KMS or DSSE-KMS (and so carry {@link #kmsKeyId()}). */
+    public boolean kmsEncrypted() {
+        return encryption != null && encryption != ServerSideEncryption.AES256;
+    }
+}
