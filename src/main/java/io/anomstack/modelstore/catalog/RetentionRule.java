@@ -19,10 +19,10 @@ public record RetentionRule(@JsonProperty("keep_last") Integer keepLast, @JsonPr
 
     public RetentionRule {
         if (keepLast != null && keepLast < 1) {
-            throw new IllegalArgumentException("retention keep_last must be at least 1, not " + keepLast + ".");
+            throw new IllegalArgumentException("keep_last must be at least 1, or unset to keep any number of versions.");
         }
         if (maxAgeDays != null && maxAgeDays < 1) {
-            throw new IllegalArgumentException("retention max_age_days must be at least 1, not " + maxAgeDays + ".");
+            throw new IllegalArgumentException("max_age_days must be at least 1, or unset to keep versions of any age.");
         }
     }
 

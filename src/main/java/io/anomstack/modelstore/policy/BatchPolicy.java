@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.policy;
 
+import io.anomstack.modelstore.catalog.RetentionRule;
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
@@ -25,7 +26,7 @@ import java.util.Objects;
  */
 public record BatchPolicy(String batch, String bucket, String prefix, String region,
                           ServerSideEncryption encryption, String kmsKeyId, Boolean bucketKey,
-                          StorageClass storageClass, ModelEncoding compression, Retention retention, Path source) {
+                          StorageClass storageClass, ModelEncoding compression, RetentionRule retention, Path source) {
 
     public BatchPolicy {
         Objects.requireNonNull(batch, "batch");
@@ -33,7 +34,7 @@ public record BatchPolicy(String batch, String bucket, String prefix, String reg
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(storageClass, "storageClass");
         Objects.requireNonNull(compression, "compression");
-        retention = retention == null ? Retention.KEEP_EVERYTHING : retention;
+        retention = retention == null ? RetentionRule.KEEP_ALL : retention;
         boolean kms = encryption != null && encryption != ServerSideEncryption.AES256;
         if (kms != (kmsKeyId != null)) {
             throw new IllegalArgumentException("A KMS key id goes with the KMS encryption algorithms only (batch " + batch + ").");

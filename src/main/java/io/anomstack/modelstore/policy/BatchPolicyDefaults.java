@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.policy;
 
+import io.anomstack.modelstore.catalog.RetentionRule;
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.storage.S3SettingRules;
 import io.anomstack.modelstore.storage.S3StorageProperties;
@@ -25,14 +26,14 @@ import java.util.Objects;
  */
 public record BatchPolicyDefaults(String bucket, String prefix, String region, StorageClass storageClass,
                                   ServerSideEncryption encryption, String kmsKeyId, Boolean bucketKey,
-                                  ModelEncoding compression, Retention retention) {
+                                  ModelEncoding compression, RetentionRule retention) {
 
     public BatchPolicyDefaults {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(storageClass, "storageClass");
         Objects.requireNonNull(compression, "compression");
-        retention = retention == null ? Retention.KEEP_EVERYTHING : retention;
+        retention = retention == null ? RetentionRule.KEEP_ALL : retention;
     }
 
     /** The defaults of the running service, from its validated settings. */
@@ -47,7 +48,7 @@ public record BatchPolicyDefaults(String bucket, String prefix, String region, S
                 S3SettingRules.usesKms(encryption) ? s3.sseKmsKeyId() : null,
                 null,
                 upload.encoding(),
-                retention == null ? Retention.KEEP_EVERYTHING : retention.toRetention());
+                retention == null ? RetentionRule.KEEP_ALL : retention.toRetention());
     }
 
     /** The policy of a batch that has no file of its own. */

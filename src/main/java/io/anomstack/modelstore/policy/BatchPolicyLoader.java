@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.policy;
 
+import io.anomstack.modelstore.catalog.RetentionRule;
 import io.anomstack.modelstore.catalog.InvalidNameException;
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.catalog.ModelNames;
@@ -539,8 +540,8 @@ public final class BatchPolicyLoader {
                             + "; set encryption: aws:kms, or remove bucket_key.");
                 }
             }
-            Retention base = defaults.retention();
-            Retention retention = new Retention(
+            RetentionRule base = defaults.retention();
+            RetentionRule retention = new RetentionRule(
                     o.keepLastSet ? o.keepLast : base.keepLast(),
                     o.maxAgeDaysSet ? o.maxAgeDays : base.maxAgeDays());
             try {

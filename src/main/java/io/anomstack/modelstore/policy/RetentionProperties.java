@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.policy;
 
+import io.anomstack.modelstore.catalog.RetentionRule;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -24,7 +25,7 @@ public record RetentionProperties(Integer keepLast, Integer maxAgeDays) {
         }
     }
 
-    public Retention toRetention() {
-        return new Retention(keepLast, maxAgeDays);
+    public RetentionRule toRetention() {
+        return new RetentionRule(keepLast, maxAgeDays);
     }
 }

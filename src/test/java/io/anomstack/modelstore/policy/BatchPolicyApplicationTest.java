@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.policy;
 
+import io.anomstack.modelstore.catalog.RetentionRule;
 import io.anomstack.modelstore.ModelStoreApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,13 +65,13 @@ class BatchPolicyApplicationTest {
             BatchPolicy cpu = policies.policyFor("cpu");
             assertThat(cpu.source()).isEqualTo(file);
             assertThat(cpu.storageClass()).isEqualTo(StorageClass.STANDARD_IA);
-            assertThat(cpu.retention()).isEqualTo(new Retention(3, 90));
+            assertThat(cpu.retention()).isEqualTo(new RetentionRule(3, 90));
             assertThat(cpu.prefix()).isEqualTo("models/");
             assertThat(cpu.bucket()).as("local mode: the embedded server's bucket").isNull();
             BatchPolicy other = policies.policyFor("memory");
             assertThat(other.fromFile()).isFalse();
             assertThat(other.storageClass()).isEqualTo(StorageClass.STANDARD);
-            assertThat(other.retention()).isEqualTo(new Retention(null, 90));
+            assertThat(other.retention()).isEqualTo(new RetentionRule(null, 90));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.policy;
 
+import io.anomstack.modelstore.catalog.RetentionRule;
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.storage.S3StorageProperties;
 import io.anomstack.modelstore.storage.UploadProperties;
@@ -32,7 +33,7 @@ class BatchPolicyDefaultsTest {
 
         assertThat(defaults).isEqualTo(new BatchPolicyDefaults("your-anomstack-models-bucket", "models/production/",
                 "eu-west-1", StorageClass.STANDARD_IA, ServerSideEncryption.AWS_KMS, "alias/models", null,
-                ModelEncoding.GZIP, new Retention(10, 180)));
+                ModelEncoding.GZIP, new RetentionRule(10, 180)));
         assertThat(defaults.policyFor("cpu").source()).isNull();
         assertThat(defaults.policyFor("cpu").batch()).isEqualTo("cpu");
     }
@@ -53,8 +54,8 @@ class BatchPolicyDefaultsTest {
     @Test
     void retentionSettingsAreOptionalAndBlankMeansUnset() {
         assertThat(retention(Map.of("modelstore.retention.keep-last", "", "modelstore.retention.max-age-days", "")).toRetention())
-                .isEqualTo(Retention.KEEP_EVERYTHING);
-        assertThat(retention(Map.of("modelstore.retention.keep-last", "7")).toRetention()).isEqualTo(new Retention(7, null));
+                .isEqualTo(RetentionRule.KEEP_ALL);
+        assertThat(retention(Map.of("modelstore.retention.keep-last", "7")).toRetention()).isEqualTo(new RetentionRule(7, null));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.policy;
 
+import io.anomstack.modelstore.catalog.RetentionRule;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -34,7 +35,7 @@ class BatchPolicyLoaderTest {
 
     /** The service's settings in these tests: production bucket, no encryption, zstd, every version kept. */
     static final BatchPolicyDefaults DEFAULTS = new BatchPolicyDefaults("default-bucket", "models/", "us-east-1",
-            StorageClass.STANDARD, null, null, null, ModelEncoding.ZSTD, Retention.KEEP_EVERYTHING);
+            StorageClass.STANDARD, null, null, null, ModelEncoding.ZSTD, RetentionRule.KEEP_ALL);
 
     @TempDir
     Path dir;
@@ -93,7 +94,7 @@ class BatchPolicyLoaderTest {
             BatchPolicy policy = policies.policyFor("my_batch");
 
             assertThat(policy).isEqualTo(new BatchPolicy("my_batch", "default-bucket", "models/", "us-east-1", null, null,
-                    null, StorageClass.STANDARD, ModelEncoding.ZSTD, Retention.KEEP_EVERYTHING, null));
+                    null, StorageClass.STANDARD, ModelEncoding.ZSTD, RetentionRule.KEEP_ALL, null));
             assertThat(policy.fromFile()).isFalse();
             assertThat(policy.retention().keepsEverything()).isTrue();
             assertThat(policies.configuredBatches()).isEmpty();
@@ -144,7 +145,7 @@ class BatchPolicyLoaderTest {
 
             assertThat(policy).isEqualTo(new BatchPolicy("cpu", "your-anomstack-models-bucket", "models/production/",
                     "eu-west-1", ServerSideEncryption.AWS_KMS, "arn:aws:kms:eu-west-1:111122223333:key/1234abcd", true,
-                    StorageClass.STANDARD_IA, ModelEncoding.GZIP, new Retention(10, 180), file));
+                    StorageClass.STANDARD_IA, ModelEncoding.GZIP, new RetentionRule(10, 180), file));
             assertThat(policy.fromFile()).isTrue();
             assertThat(policy.kmsEncrypted()).isTrue();
             assertThat(policy.storageTarget())
@@ -155,7 +156,7 @@ class BatchPolicyLoaderTest {
         void aPartialFileInheritsEverythingItLeavesOut() throws IOException {
             BatchPolicyDefaults defaults = new BatchPolicyDefaults("default-bucket", "models/", "us-east-1",
                     StorageClass.INTELLIGENT_TIERING, ServerSideEncryption.AES256, null, null, ModelEncoding.ZSTD,
-                    new Retention(5, 30));
+                    new RetentionRule(5, 30));
             Path file = write("cpu.yaml", """
                     metric_batch: cpu
                     model_store_params:
@@ -168,7 +169,7 @@ class BatchPolicyLoaderTest {
 
             assertThat(policy).isEqualTo(new BatchPolicy("cpu", "default-bucket", "cpu-models/", "us-east-1",
                     ServerSideEncryption.AES256, null, null, StorageClass.INTELLIGENT_TIERING, ModelEncoding.ZSTD,
-                    new Retention(3, 30), file));
+                    new RetentionRule(3, 30), file));
         }
 
         @Test
@@ -186,7 +187,7 @@ class BatchPolicyLoaderTest {
         @Test
         void nullValuesAreLeftToTheDefaultsButANullRetentionLimitMeansNoLimit() throws IOException {
             BatchPolicyDefaults defaults = new BatchPolicyDefaults("default-bucket", "models/", "us-east-1",
-                    StorageClass.STANDARD, null, null, null, ModelEncoding.ZSTD, new Retention(5, 30));
+                    StorageClass.STANDARD, null, null, null, ModelEncoding.ZSTD, new RetentionRule(5, 30));
             write("cpu.yaml", """
                     metric_batch: cpu
                     model_store_params:
@@ -202,13 +203,13 @@ class BatchPolicyLoaderTest {
             assertThat(policy.bucket()).isEqualTo("default-bucket");
             assertThat(policy.region()).isEqualTo("us-east-1");
             assertThat(policy.prefix()).as("an empty prefix is a prefix: none").isEmpty();
-            assertThat(policy.retention()).isEqualTo(new Retention(null, 30));
+            assertThat(policy.retention()).isEqualTo(new RetentionRule(null, 30));
         }
 
         @Test
         void aKmsAlgorithmKeepsTheServiceKeyAndAes256DropsIt() throws IOException {
             BatchPolicyDefaults kms = new BatchPolicyDefaults("default-bucket", "models/", "us-east-1", StorageClass.STANDARD,
-                    ServerSideEncryption.AWS_KMS, "alias/service-key", null, ModelEncoding.ZSTD, Retention.KEEP_EVERYTHING);
+                    ServerSideEncryption.AWS_KMS, "alias/service-key", null, ModelEncoding.ZSTD, RetentionRule.KEEP_ALL);
             write("dsse.yaml", "metric_batch: dsse\nmodel_store_params:\n  encryption: aws:kms:dsse\n");
             write("sse_s3.yaml", "metric_batch: sse_s3\nmodel_store_params:\n  encryption: AES256\n");
             write("own_key.yaml", "metric_batch: own_key\nmodel_store_params:\n  kms_key_id: alias/batch-key\n  bucket_key: true\n");
@@ -322,7 +323,7 @@ class BatchPolicyLoaderTest {
             BatchPolicies policies = load();
 
             assertThat(policies.policyFor("cpu").storageClass()).isEqualTo(StorageClass.STANDARD_IA);
-            assertThat(policies.policyFor("cpu").retention()).isEqualTo(new Retention(4, null));
+            assertThat(policies.policyFor("cpu").retention()).isEqualTo(new RetentionRule(4, null));
             assertThat(messages(Level.WARN)).containsExactly(
                     file + " line 5: unknown key 'bucket' in model_store_params is ignored; the keys read there are "
                             + "bucket_name, prefix, region, encryption, kms_key_id, bucket_key, storage_class, compression, retention.",
@@ -381,7 +382,7 @@ class BatchPolicyLoaderTest {
 
             assertThat(policy).isEqualTo(new BatchPolicy("python_ingest_simple", "your-anomstack-models-bucket",
                     "models/production/", "us-east-1", ServerSideEncryption.AES256, null, null, StorageClass.STANDARD_IA,
-                    ModelEncoding.ZSTD, new Retention(10, 180), file));
+                    ModelEncoding.ZSTD, new RetentionRule(10, 180), file));
             assertThat(messages(Level.WARN)).isEmpty();
         }
     }
