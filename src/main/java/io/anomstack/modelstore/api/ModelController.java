@@ -7,6 +7,8 @@ import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.ModelSummary;
 import io.anomstack.modelstore.catalog.VersionId;
 import io.anomstack.modelstore.catalog.VersionPage;
+import io.anomstack.modelstore.catalog.PruneResult;
+import io.anomstack.modelstore.policy.BatchPolicies;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -47,12 +49,15 @@ class ModelController {
     private final UploadRequestReader uploads;
     private final ModelDownloads downloads;
     private final BatchBundles bundles;
+    private final BatchPolicies policies;
 
-    ModelController(ModelCatalog catalog, UploadRequestReader uploads, ModelDownloads downloads, BatchBundles bundles) {
+    ModelController(ModelCatalog catalog, UploadRequestReader uploads, ModelDownloads downloads, BatchBundles bundles,
+                    BatchPolicies policies) {
         this.catalog = catalog;
         this.uploads = uploads;
         this.downloads = downloads;
         this.bundles = bundles;
+        this.policies = policies;
     }
 
     /** The batches that have models. */
@@ -208,6 +213,17 @@ class ModelController {
     void deleteAlias(@PathVariable String batch, @PathVariable String metric, @PathVariable String alias,
                      @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag) {
         catalog.deleteAlias(new ModelRef(batch, metric, tag), alias);
+    }
+
+    @PostMapping("/{batch}/{metric}/prune")
+    @Operation(summary = "Apply the batch's retention rule to this model now",
+            description = "Deletes the versions the batch's retention (keep_last, max_age_days) does not keep; never the "
+                    + "latest or an aliased version. With dry_run=true nothing is deleted: the answer lists what would go.")
+    PruneResult prune(@PathVariable String batch, @PathVariable String metric,
+                      @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag,
+                      @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun) {
+        ModelRef model = new ModelRef(batch, metric, tag);
+        return catalog.prune(model, policies.policyFor(model.batch()).retention(), dryRun);
     }
 
     @GetMapping("/{batch}/{metric}/latest/metadata")

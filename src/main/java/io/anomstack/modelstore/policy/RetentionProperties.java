@@ -10,11 +10,21 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param keepLast   newest versions kept per model, at least 1
  * @param maxAgeDays age in days after which versions are removed, at least 1
+ * @param schedule   when retention runs, a Spring cron expression in UTC ({@code MODELSTORE_RETENTION_SCHEDULE});
+ *                   blank for the default (daily at 03:30, off in local mode), {@code -} for never
  */
 @ConfigurationProperties("modelstore.retention")
-public record RetentionProperties(Integer keepLast, Integer maxAgeDays) {
+public record RetentionProperties(Integer keepLast, Integer maxAgeDays, String schedule) {
+
+    static final String DAILY = "0 30 3 * * *";
+    static final String OFF = "-";
 
     public RetentionProperties {
+        if (schedule != null && !schedule.isBlank() && !OFF.equals(schedule.trim())
+                && !org.springframework.scheduling.support.CronExpression.isValidExpression(schedule.trim())) {
+            throw new IllegalArgumentException("MODELSTORE_RETENTION_SCHEDULE '" + schedule + "' is not a cron expression "
+                    + "such as '0 30 3 * * *' (seconds minutes hours day month weekday), or '-' for never.");
+        }
         if (keepLast != null && keepLast < 1) {
             throw new IllegalArgumentException("MODELSTORE_RETENTION_KEEP_LAST must be at least 1, "
                     + "or unset to keep any number of versions.");
@@ -23,6 +33,14 @@ public record RetentionProperties(Integer keepLast, Integer maxAgeDays) {
             throw new IllegalArgumentException("MODELSTORE_RETENTION_MAX_AGE_DAYS must be at least 1, "
                     + "or unset to keep versions of any age.");
         }
+    }
+
+    /** The cron expression retention runs on, or {@link #OFF}. */
+    String cron(boolean localMode) {
+        if (schedule == null || schedule.isBlank()) {
+            return localMode ? OFF : DAILY;
+        }
+        return schedule.trim();
     }
 
     public RetentionRule toRetention() {

@@ -29,7 +29,7 @@ class BatchPolicyDefaultsTest {
                 null, "standard_ia", "aws:kms", "alias/models", DataSize.ofMegabytes(8));
         UploadProperties upload = new UploadProperties(4, "gzip", 1);
 
-        BatchPolicyDefaults defaults = BatchPolicyDefaults.from(s3, upload, new RetentionProperties(10, 180));
+        BatchPolicyDefaults defaults = BatchPolicyDefaults.from(s3, upload, new RetentionProperties(10, 180, null));
 
         assertThat(defaults).isEqualTo(new BatchPolicyDefaults("your-anomstack-models-bucket", "models/production/",
                 "eu-west-1", StorageClass.STANDARD_IA, ServerSideEncryption.AWS_KMS, "alias/models", null,
