@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import io.anomstack.modelstore.policy.BatchPolicies;
 import org.springframework.test.web.servlet.MockMvc;
 
 import java.io.ByteArrayInputStream;
@@ -46,6 +47,9 @@ class ModelDownloadsTest {
 
     @MockitoBean
     private ModelCatalog catalog;
+
+    @MockitoBean
+    BatchPolicies policies;
 
     @Test
     void streamsTheModelWithItsVersionChecksumAndFileName() throws Exception {
