@@ -121,7 +121,7 @@ class BatchBundles {
         TarArchiveEntry entry = new TarArchiveEntry(path);
         entry.setSize(size);
         tar.putArchiveEntry(entry);
-        body.transferTo(tar);
+        Streams.copy(body, tar);
         tar.closeArchiveEntry();
     }
 }

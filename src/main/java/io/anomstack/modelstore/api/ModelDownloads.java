@@ -61,7 +61,7 @@ class ModelDownloads {
             try {
                 OutputStream out = response.getOutputStream();
                 InputStream body = passThrough ? content.body() : decoded(content.body(), stored, range);
-                body.transferTo(out);
+                Streams.copy(body, out);
                 out.flush();
             } catch (IOException | RuntimeException e) {
                 if (!response.isCommitted()) {
