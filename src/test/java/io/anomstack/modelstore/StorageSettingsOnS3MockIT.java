@@ -7,12 +7,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import tools.jackson.databind.JsonNode;
 
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -152,6 +155,41 @@ class StorageSettingsOnS3MockIT {
      * The storage class, kept from CreateMultipartUpload, is checked in the bucket above. Should this fail
      * after an S3Mock upgrade, S3Mock has been fixed: assert the configured algorithm here instead.
      */
+    @Test
+    void aBatchFileSetsItsOwnStorageClassEncryptionAndCompressionOverTheDefaults(@TempDir Path batches) throws Exception {
+        String cold = batch();
+        Files.writeString(batches.resolve("cold.yml"), """
+                metric_batch: "%s"
+                model_store: s3
+                model_store_params:
+                  storage_class: "STANDARD_IA"
+                  encryption: "AES256"
+                  compression: "none"
+                """.formatted(cold));
+        try (RunningService service = start(Map.of("modelstore.batches-dir", batches.toString()))) {
+            ModelStoreClient client = new ModelStoreClient(service);
+            byte[] compressible = new byte[200_000];
+
+            JsonNode coldModel = upload(client, cold, "cpu", compressible);
+            JsonNode warmModel = upload(client, batch(), "cpu", compressible);
+
+            assertThat(coldModel.get("storage_class").asString()).isEqualTo("STANDARD_IA");
+            assertThat(coldModel.get("content_encoding").asString()).isEqualTo("identity");
+            assertThat(storageClass(head(coldModel))).isEqualTo("STANDARD_IA");
+            assertThat(head(coldModel).serverSideEncryptionAsString()).isEqualTo("AES256");
+            for (String document : documentKeys(coldModel)) {
+                assertThat(head(document).serverSideEncryptionAsString()).as(document).isEqualTo("AES256");
+            }
+            assertThat(warmModel.get("storage_class").asString()).isEqualTo("STANDARD");
+            assertThat(warmModel.get("content_encoding").asString()).isEqualTo("zstd");
+            assertThat(warmModel.get("encryption").isNull()).isTrue();
+            assertThat(storageClass(head(warmModel))).isEqualTo("STANDARD");
+            assertThat(head(warmModel).serverSideEncryptionAsString()).isNull();
+            assertThat(client.getJson("/api/v1/models/" + cold + "/policy").get("storage_class").asString())
+                    .isEqualTo("STANDARD_IA");
+        }
+    }
+
     private static void assertMultipartEncryptionLostByS3Mock(HeadObjectResponse multipartModel) {
         assertThat(multipartModel.serverSideEncryption())
                 .as("S3Mock drops SSE when completing a multipart upload")

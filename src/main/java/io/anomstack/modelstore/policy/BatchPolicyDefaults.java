@@ -51,6 +51,11 @@ public record BatchPolicyDefaults(String bucket, String prefix, String region, S
                 retention == null ? RetentionRule.KEEP_ALL : retention.toRetention());
     }
 
+    /** Bucket, region and prefix of the batches without a file of their own. */
+    public StorageTarget storageTarget() {
+        return new StorageTarget(bucket, region, prefix);
+    }
+
     /** The policy of a batch that has no file of its own. */
     public BatchPolicy policyFor(String batch) {
         return new BatchPolicy(batch, bucket, prefix, region, encryption, kmsKeyId, bucketKey, storageClass,

@@ -24,10 +24,13 @@ final class LatestPointers {
     private final S3KeyLayout layout;
     private final DescriptorCodec codec;
     private final ReadCache cache;
+    private final ObjectSettings.PerBatch settings;
     private final Object[] locks = new Object[LOCK_STRIPES];
 
-    LatestPointers(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, ReadCache cache) {
+    LatestPointers(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, ReadCache cache,
+                   ObjectSettings.PerBatch settings) {
         this.operations = operations;
+        this.settings = settings;
         this.layout = layout;
         this.codec = codec;
         this.cache = cache;
@@ -108,7 +111,7 @@ final class LatestPointers {
     private boolean write(ModelRef model, ModelDescriptor latest, Optional<LatestPointer> current) {
         try {
             String eTag = operations.writeDocument(layout.latestKey(model), codec.write(latest),
-                    current.map(LatestPointer::eTag).orElse(null));
+                    current.map(LatestPointer::eTag).orElse(null), settings.forBatch(model.batch()));
             cache.latestChanged(model, new LatestPointer(latest, eTag));
             return true;
         } catch (PreconditionFailedException e) {

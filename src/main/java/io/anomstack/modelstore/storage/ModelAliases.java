@@ -18,8 +18,10 @@ final class ModelAliases {
     private final S3Operations operations;
     private final S3KeyLayout layout;
     private final DescriptorCodec codec;
+    private final ObjectSettings.PerBatch settings;
 
-    ModelAliases(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec) {
+    ModelAliases(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, ObjectSettings.PerBatch settings) {
+        this.settings = settings;
         this.operations = operations;
         this.layout = layout;
         this.codec = codec;
@@ -30,7 +32,8 @@ final class ModelAliases {
     }
 
     void set(ModelRef model, String alias, ModelDescriptor version) {
-        operations.replaceDocument(layout.aliasKey(model, alias), codec.write(version.asVersion()));
+        operations.replaceDocument(layout.aliasKey(model, alias), codec.write(version.asVersion()),
+                settings.forBatch(model.batch()));
     }
 
     /** @return whether the alias existed */

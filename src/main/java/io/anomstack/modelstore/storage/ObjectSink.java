@@ -44,6 +44,7 @@ final class ObjectSink extends OutputStream {
     private final String key;
     private final String contentType;
     private final String contentEncoding;
+    private final ObjectSettings settings;
     private final int partSize;
     private final Executor uploads;
     private final Semaphore inFlight;
@@ -59,13 +60,15 @@ final class ObjectSink extends OutputStream {
 
     /**
      * @param contentEncoding the object's Content-Encoding, or {@code null} for none
+     * @param settings        the batch's storage class and encryption
      */
-    ObjectSink(S3Operations operations, String key, String contentType, String contentEncoding, int partSize,
-               int maxInFlight, Executor uploads) {
+    ObjectSink(S3Operations operations, String key, String contentType, String contentEncoding, ObjectSettings settings,
+               int partSize, int maxInFlight, Executor uploads) {
         this.operations = operations;
         this.key = key;
         this.contentType = contentType;
         this.contentEncoding = contentEncoding;
+        this.settings = settings;
         this.partSize = partSize;
         this.uploads = uploads;
         this.inFlight = new Semaphore(maxInFlight);
@@ -207,9 +210,10 @@ final class ObjectSink extends OutputStream {
                         .key(key)
                         .contentType(contentType)
                         .contentEncoding(contentEncoding)
-                        .storageClass(target.storageClass())
-                        .serverSideEncryption(target.encryption())
-                        .ssekmsKeyId(target.kmsKeyId())
+                        .storageClass(settings.storageClass())
+                        .serverSideEncryption(settings.encryption())
+                        .ssekmsKeyId(settings.kmsKeyId())
+                        .bucketKeyEnabled(settings.bucketKey())
                         .checksumAlgorithm(ChecksumAlgorithm.CRC32))
                 .uploadId());
     }
@@ -247,9 +251,10 @@ final class ObjectSink extends OutputStream {
                                 .key(key)
                                 .contentType(contentType)
                                 .contentEncoding(contentEncoding)
-                                .storageClass(target.storageClass())
-                                .serverSideEncryption(target.encryption())
-                                .ssekmsKeyId(target.kmsKeyId())
+                                .storageClass(settings.storageClass())
+                                .serverSideEncryption(settings.encryption())
+                                .ssekmsKeyId(settings.kmsKeyId())
+                                .bucketKeyEnabled(settings.bucketKey())
                                 .ifNoneMatch("*"),
                         RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, contentType));
             } catch (SdkException e) {

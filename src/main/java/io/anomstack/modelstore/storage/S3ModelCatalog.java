@@ -52,12 +52,14 @@ final class S3ModelCatalog implements ModelCatalog {
     private final long maxModelBytes;
     private final Executor readExecutor;
     private final Clock clock;
+    private final ObjectSettings.PerBatch settings;
     private final LatestPointers pointers;
     private final ModelAliases aliases;
     private final BucketVersioning bucketVersioning;
 
     S3ModelCatalog(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, VersionIdGenerator versionIds,
-                   StreamingUploader uploader, ReadCache cache, long maxModelBytes, Executor readExecutor, Clock clock) {
+                   StreamingUploader uploader, ReadCache cache, ObjectSettings.PerBatch settings, long maxModelBytes,
+                   Executor readExecutor, Clock clock) {
         this.operations = operations;
         this.layout = layout;
         this.codec = codec;
@@ -67,8 +69,9 @@ final class S3ModelCatalog implements ModelCatalog {
         this.maxModelBytes = maxModelBytes;
         this.readExecutor = readExecutor;
         this.clock = clock;
-        this.pointers = new LatestPointers(operations, layout, codec, cache);
-        this.aliases = new ModelAliases(operations, layout, codec);
+        this.settings = settings;
+        this.pointers = new LatestPointers(operations, layout, codec, cache, settings);
+        this.aliases = new ModelAliases(operations, layout, codec, settings);
         this.bucketVersioning = new BucketVersioning(operations);
     }
 
@@ -80,11 +83,12 @@ final class S3ModelCatalog implements ModelCatalog {
             throw new ModelTooLargeException(maxModelBytes);
         }
         VersionId version = versionIds.next(model);
+        ObjectSettings objectSettings = settings.forBatch(model.batch());
         String modelKey = layout.modelKey(model, version, extension);
         MeasuredInputStream body = new MeasuredInputStream(upload.body(), maxModelBytes, upload.declaredLength());
         StreamingUploader.Result stored;
         try {
-            stored = uploader.upload(modelKey, upload.contentType(), body, upload.expectedSha256());
+            stored = uploader.upload(modelKey, upload.contentType(), body, upload.expectedSha256(), objectSettings);
         } catch (PreconditionFailedException e) {
             throw new VersionConflictException(model, version);
         }
@@ -95,10 +99,10 @@ final class S3ModelCatalog implements ModelCatalog {
             ObjectSink.StoredObject object = stored.object();
             descriptor = new ModelDescriptor(model.batch(), model.metric(), model.tag(), version.value(),
                     clock.instant(), body.count(), object.storedBytes(), body.sha256Hex(), upload.contentType(),
-                    stored.encoding().token(), target.storageClass().toString(),
+                    stored.encoding().token(), objectSettings.storageClass().toString(),
                     object.encryption() == null ? null : new ModelDescriptor.Encryption(object.encryption(), object.kmsKeyId()),
                     target.bucket(), modelKey, metadata);
-            operations.writeDocument(layout.metadataKey(model, version), codec.write(descriptor), null);
+            operations.writeDocument(layout.metadataKey(model, version), codec.write(descriptor), null, objectSettings);
         } catch (PreconditionFailedException e) {
             operations.deleteQuietly(modelKey);
             throw new VersionConflictException(model, version);

@@ -87,8 +87,8 @@ final class S3Operations {
      *
      * @throws PreconditionFailedException when another writer got there first
      */
-    String writeDocument(String key, byte[] json, String ifMatch) {
-        return putDocument(key, json, request -> {
+    String writeDocument(String key, byte[] json, String ifMatch, ObjectSettings settings) {
+        return putDocument(key, json, settings, request -> {
             if (ifMatch == null) {
                 request.ifNoneMatch("*");
             } else {
@@ -98,18 +98,20 @@ final class S3Operations {
     }
 
     /** Writes a JSON document whatever is at {@code key}: for documents with a single writer, like aliases. */
-    String replaceDocument(String key, byte[] json) {
-        return putDocument(key, json, request -> { });
+    String replaceDocument(String key, byte[] json, ObjectSettings settings) {
+        return putDocument(key, json, settings, request -> { });
     }
 
-    private String putDocument(String key, byte[] json, java.util.function.Consumer<PutObjectRequest.Builder> condition) {
+    private String putDocument(String key, byte[] json, ObjectSettings settings,
+                               java.util.function.Consumer<PutObjectRequest.Builder> condition) {
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(target.bucket())
                 .key(key)
                 .contentType(JSON)
                 .storageClass(StorageClass.STANDARD)
-                .serverSideEncryption(target.encryption())
-                .ssekmsKeyId(target.kmsKeyId());
+                .serverSideEncryption(settings.encryption())
+                .ssekmsKeyId(settings.kmsKeyId())
+                .bucketKeyEnabled(settings.bucketKey());
         condition.accept(request);
         return call("writing " + key, () -> {
             try {

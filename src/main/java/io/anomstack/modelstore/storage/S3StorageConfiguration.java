@@ -18,8 +18,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
-import software.amazon.awssdk.services.s3.model.StorageClass;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
@@ -52,19 +50,11 @@ class S3StorageConfiguration {
 
     @Bean
     S3Target s3Target(S3StorageProperties properties) {
-        ServerSideEncryption encryption = properties.sse() == null ? null : ServerSideEncryption.fromValue(properties.sse());
-        if (properties.localMode() && encryption != null) {
-            log.warn("S3_SSE={} is ignored in local mode: the embedded S3 server cannot encrypt.", properties.sse());
-            encryption = null;
-        }
         return new S3Target(
                 properties.localMode() ? LOCAL_BUCKET : properties.bucket(),
                 properties.prefix(),
                 properties.region(),
                 properties.localMode(),
-                StorageClass.fromValue(properties.storageClass()),
-                encryption,
-                encryption == null ? null : properties.sseKmsKeyId(),
                 Math.toIntExact(properties.partSize().toBytes()));
     }
 
@@ -120,10 +110,11 @@ class S3StorageConfiguration {
     @Bean
     ModelCatalog modelCatalog(S3Operations operations, S3Target target, JsonMapper jsonMapper,
                               ModelStoreProperties properties, UploadProperties uploads, CacheProperties cacheProperties,
+                              ObjectSettings.PerBatch objectSettings,
                               ExecutorService s3ReadExecutor, ExecutorService s3PartUploadExecutor) {
         return new S3ModelCatalog(operations, new S3KeyLayout(target.prefix()), new DescriptorCodec(jsonMapper),
                 new VersionIdGenerator(Clock.systemUTC()),
-                new StreamingUploader(operations, uploads, s3PartUploadExecutor), new ReadCache(cacheProperties),
+                new StreamingUploader(operations, uploads, s3PartUploadExecutor), new ReadCache(cacheProperties), objectSettings,
                 properties.maxModelSize().toBytes(), s3ReadExecutor, Clock.systemUTC());
     }
 

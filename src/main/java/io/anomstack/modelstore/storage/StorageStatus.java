@@ -24,7 +24,6 @@ public class StorageStatus {
         details.put("prefix", target.prefix());
         details.put("region", target.region());
         details.put("mode", target.localMode() ? "local" : "s3");
-        details.put("storage_class", target.storageClass().toString());
         return details;
     }
 

@@ -40,12 +40,15 @@ final class StreamingUploader {
 
     /**
      * @param expectedSha256 the digest the client announced, or null
+     * @param objectSettings the batch's storage class, encryption and compression
      * @throws PreconditionFailedException when an object already exists at {@code key}
      */
-    Result upload(String key, String contentType, MeasuredInputStream body, String expectedSha256) {
+    Result upload(String key, String contentType, MeasuredInputStream body, String expectedSha256,
+                  ObjectSettings objectSettings) {
         byte[] sample = read(body, SAMPLE_BYTES);
-        ModelEncoding encoding = worthCompressing(sample) ? settings.encoding() : ModelEncoding.IDENTITY;
-        ObjectSink sink = new ObjectSink(operations, key, contentType, encoding.contentEncodingHeader(),
+        ModelEncoding encoding = worthCompressing(sample, objectSettings.compression())
+                ? objectSettings.compression() : ModelEncoding.IDENTITY;
+        ObjectSink sink = new ObjectSink(operations, key, contentType, encoding.contentEncodingHeader(), objectSettings,
                 operations.target().partSize(), settings.partsInFlight(), partUploads);
         try {
             try (OutputStream encoded = encoding.encoder(sink, settings.compressionLevel())) {
@@ -65,12 +68,12 @@ final class StreamingUploader {
         }
     }
 
-    private boolean worthCompressing(byte[] sample) {
-        if (settings.encoding() == ModelEncoding.IDENTITY || sample.length == 0) {
+    private boolean worthCompressing(byte[] sample, ModelEncoding compression) {
+        if (compression == ModelEncoding.IDENTITY || sample.length == 0) {
             return false;
         }
         ByteArrayOutputStream trial = new ByteArrayOutputStream(sample.length);
-        try (OutputStream out = settings.encoding().encoder(trial, settings.compressionLevel())) {
+        try (OutputStream out = compression.encoder(trial, settings.compressionLevel())) {
             out.write(sample);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -12,7 +12,6 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.StorageClass;
 
 import java.net.ConnectException;
 
@@ -22,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class S3ErrorsTest {
 
     private static final S3Target TARGET = new S3Target("anomstack-models-prod", "models/", "eu-west-1", false,
-            StorageClass.STANDARD, null, null, 8 * 1024 * 1024);
+            8 * 1024 * 1024);
     private static final String ACTION = "uploading models/b/m/model_20250131_235959.pkl";
 
     private static S3Exception s3(int status, String code) {
