@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.io.ByteArrayInputStream;
 
 /**
  * The latest version of every model of a batch as one streamed tar archive: {@code manifest.json} first, then
@@ -67,7 +68,7 @@ class BatchBundles {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         byte[] manifest = manifest(batch, eTag, entries);
-        put(tar, MANIFEST, manifest.length, new java.io.ByteArrayInputStream(manifest));
+        put(tar, MANIFEST, manifest.length, new ByteArrayInputStream(manifest));
         for (int i = 0; i < models.size(); i++) {
             ModelDescriptor latest = models.get(i).latest();
             try (ModelContent content = catalog.open(latest)) {

@@ -37,6 +37,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 @RestController
 @RequestMapping("/api/v1/models")
@@ -161,7 +163,7 @@ class ModelController {
     }
 
     /** A model's aliases and the versions they point to. */
-    record AliasList(java.util.Map<String, String> aliases) {
+    record AliasList(Map<String, String> aliases) {
     }
 
     @PutMapping(path = "/{batch}/{metric}/latest", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -177,7 +179,7 @@ class ModelController {
     @Operation(summary = "List a model's aliases")
     AliasList aliases(@PathVariable String batch, @PathVariable String metric,
                       @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag) {
-        java.util.Map<String, String> aliases = new java.util.TreeMap<>();
+        Map<String, String> aliases = new TreeMap<>();
         catalog.aliases(new ModelRef(batch, metric, tag)).forEach((alias, version) -> aliases.put(alias, version.value()));
         return new AliasList(aliases);
     }

@@ -1,6 +1,7 @@
 package io.anomstack.modelstore.catalog;
 
 import java.util.List;
+import java.util.Map;
 
 /** The models of all metric batches, their versions and their bytes. */
 public interface ModelCatalog {
@@ -44,7 +45,7 @@ public interface ModelCatalog {
     ModelDescriptor pinLatest(ModelRef model, VersionId version);
 
     /** The model's aliases and the versions they point to, sorted by alias. */
-    java.util.Map<String, VersionId> aliases(ModelRef model);
+    Map<String, VersionId> aliases(ModelRef model);
 
     /** The version an alias points to. */
     ModelDescriptor alias(ModelRef model, String alias);

@@ -14,6 +14,7 @@ import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.scheduling.support.CronTrigger;
 import org.springframework.stereotype.Component;
+import java.time.ZoneOffset;
 
 /**
  * Applies every batch's retention rule to all its models on a schedule ({@code MODELSTORE_RETENTION_SCHEDULE}, a
@@ -42,7 +43,7 @@ class RetentionSchedule implements SchedulingConfigurer {
             log.info("Scheduled retention is off (MODELSTORE_RETENTION_SCHEDULE)");
             return;
         }
-        registrar.addTriggerTask(this::run, new CronTrigger(cron, java.time.ZoneOffset.UTC));
+        registrar.addTriggerTask(this::run, new CronTrigger(cron, ZoneOffset.UTC));
         log.info("Retention runs on the schedule '{}' (UTC)", cron);
     }
 

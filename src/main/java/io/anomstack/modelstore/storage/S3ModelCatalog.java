@@ -33,6 +33,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.Set;
+import java.util.HashSet;
 
 /**
  * The model catalog on S3. A version is committed by its metadata document, written with
@@ -255,7 +257,7 @@ final class S3ModelCatalog implements ModelCatalog {
         if (newestFirst.isEmpty()) {
             throw ModelNotFoundException.model(model);
         }
-        java.util.Set<VersionId> untouchable = new java.util.HashSet<>(aliases.all(model).values());
+        Set<VersionId> untouchable = new HashSet<>(aliases.all(model).values());
         untouchable.add(latest(model).versionId());
         Instant now = clock.instant();
         List<String> kept = new ArrayList<>();
