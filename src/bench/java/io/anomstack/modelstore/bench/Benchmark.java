@@ -99,8 +99,12 @@ public final class Benchmark {
             throughput(new Dataset("random", "incompressible (random bytes)", randomFile, randomSha, false));
             throughput(new Dataset("model", "compressible (pickled float64 arrays)", modelFile, modelSha, true));
             largeUploadMemory();
-            latency("random", "1 MiB random (stored as is: same S3 object)", latencyRandom, latencyRandomSha);
-            latency("model", "1 MiB pickled model (stored zstd; direct: the raw pickle)", latencyModel, latencyModelSha);
+            String latencySize = BenchConfig.formatSize(config.latencySize());
+            latency("random", latencySize + " random (stored as is: the same S3 object)", latencyRandom, latencyRandomSha, null);
+            latency("model", latencySize + " pickled model (stored zstd, sent decoded; direct: the raw pickle)",
+                    latencyModel, latencyModelSha, null);
+            latency("model_zstd", latencySize + " pickled model, client accepts zstd and decodes it (direct: the raw pickle)",
+                    latencyModel, latencyModelSha, "zstd");
             for (int versions : config.versionCounts()) {
                 requestsPerLatest(versions);
             }
@@ -280,7 +284,11 @@ public final class Benchmark {
     // ---------------------------------------------------------------------------------------------------------------
     // 2. GET latest latency
 
-    private void latency(String name, String description, Path file, String sha256) throws Exception {
+    /**
+     * @param acceptEncoding what the scorer accepts: null for the original bytes, {@code zstd} to receive the stored
+     *                       bytes and decode them itself
+     */
+    private void latency(String name, String description, Path file, String sha256, String acceptEncoding) throws Exception {
         String metric = "latency_" + name;
         ServiceClient.Stored stored = client.uploadFile(metric, file, sha256);
         String directKey;
@@ -292,7 +300,7 @@ public final class Benchmark {
         }
         long size = Files.size(file);
         URI latest = client.latestUri(metric);
-        ServiceClient.Received first = client.downloadLatest(metric, null);
+        ServiceClient.Received first = client.downloadLatest(metric, acceptEncoding);
         check(first.sha256().equals(sha256), "GET latest of " + metric + " is corrupt");
         try (ResponseInputStream<GetObjectResponse> body = s3.client().getObject(b -> b.bucket(S3Side.BUCKET).key(directKey))) {
             check(Digests.drain(body).sha256().equals(sha256), "direct GET of " + directKey + " is corrupt");
@@ -301,7 +309,7 @@ public final class Benchmark {
             Report.Latency row = report.latency(description, clients);
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             try {
-                row.service(measure(pool, clients, () -> checkSize(client.fetchLatest(latest), size)));
+                row.service(measure(pool, clients, () -> checkSize(client.fetchLatest(latest, acceptEncoding), size)));
                 row.direct(measure(pool, clients, () -> {
                     try (ResponseInputStream<GetObjectResponse> body = s3.client().getObject(b -> b.bucket(S3Side.BUCKET).key(directKey))) {
                         return checkSize(body.transferTo(OutputStream.nullOutputStream()), size);

@@ -143,13 +143,19 @@ final class ServiceClient implements AutoCloseable {
         }
     }
 
-    /** GET latest for latency: reads the body to its end, returns its length. */
-    long fetchLatest(URI latest) throws IOException {
-        try (CloseableHttpResponse response = http.execute(new HttpGet(latest))) {
+    /** GET latest for latency: reads the body to its end (decoding it if it came zstd-encoded), returns its length. */
+    long fetchLatest(URI latest, String acceptEncoding) throws IOException {
+        HttpGet get = new HttpGet(latest);
+        if (acceptEncoding != null) {
+            get.setHeader("Accept-Encoding", acceptEncoding);
+        }
+        try (CloseableHttpResponse response = http.execute(get)) {
             if (response.getStatusLine().getStatusCode() != 200) {
                 throw new IOException("GET " + latest + " answered " + response.getStatusLine());
             }
-            try (InputStream body = response.getEntity().getContent()) {
+            Header encoding = response.getFirstHeader("Content-Encoding");
+            try (InputStream wire = response.getEntity().getContent();
+                 InputStream body = encoding != null && encoding.getValue().equals("zstd") ? new ZstdInputStream(wire) : wire) {
                 return body.transferTo(OutputStream.nullOutputStream());
             }
         }
