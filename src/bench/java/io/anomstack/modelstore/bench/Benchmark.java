@@ -277,8 +277,9 @@ public final class Benchmark {
         check(stored.sizeBytes() == size && stored.sha256().equals(sent), "the large upload was stored corrupt");
         report.memory("upload, incompressible, chunked from a generator", size, peak);
         report.largeUpload(size, size / MIB / seconds);
-        log(String.format(Locale.ROOT, "  %8.1f MiB/s, peak heap %s, peak RSS %s", size / MIB / seconds,
-                BenchConfig.formatSize(peak.heapBytes()), BenchConfig.formatSize(peak.rssBytes())));
+        log(String.format(Locale.ROOT, "  %8.1f MiB/s, peak heap %s (sampled) / %s (before GC), peak RSS %s", size / MIB / seconds,
+                BenchConfig.formatSize(peak.heapBytes()), BenchConfig.formatSize(peak.heapBeforeGcBytes()),
+                BenchConfig.formatSize(peak.rssBytes())));
     }
 
     // ---------------------------------------------------------------------------------------------------------------

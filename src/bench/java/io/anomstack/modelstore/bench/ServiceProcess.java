@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The service as it is deployed: the packaged Spring Boot jar in a JVM of its own with a limited heap, pointed at
@@ -23,23 +25,28 @@ import java.util.concurrent.TimeUnit;
 final class ServiceProcess implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** {@code Pause Young (Normal) (G1 Evacuation Pause) 150M->40M(256M) 5.123ms}: groups 1-2 are the heap before. */
+    private static final Pattern GC_LINE = Pattern.compile("\\) (\\d+)([KMG])->\\d+[KMG]\\(\\d+[KMG]\\)");
 
     private final Process process;
     private final URI base;
     private final Path log;
+    private final Path gcLog;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ServiceProcess(Process process, URI base, Path log) {
+    private ServiceProcess(Process process, URI base, Path log, Path gcLog) {
         this.process = process;
         this.base = base;
         this.log = log;
+        this.gcLog = gcLog;
     }
 
     /**
      * @param extraJvmArgs further JVM options for the service, such as a flight recording; empty for none
      */
     static ServiceProcess start(Path jar, String heap, List<String> extraJvmArgs, S3Side s3, Path log) throws Exception {
+        Path gcLog = log.resolveSibling(log.getFileName().toString().replace(".log", "") + "-gc.log");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The service jar " + jar + " does not exist: run the benchmark through "
                     + "./mvnw -Pbench verify, which packages it first.");
@@ -47,7 +54,9 @@ final class ServiceProcess implements AutoCloseable {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap));
+                "-Xmx" + heap,
+                // Every collection logs the heap in use before it: the exact peaks between the actuator's samples.
+                "-Xlog:gc:file=" + gcLog.toAbsolutePath()));
         command.addAll(extraJvmArgs);
         command.addAll(List.of(
                 "-jar", jar.toAbsolutePath().toString(),
@@ -63,7 +72,7 @@ final class ServiceProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        ServiceProcess service = new ServiceProcess(process, URI.create("http://127.0.0.1:" + port), log);
+        ServiceProcess service = new ServiceProcess(process, URI.create("http://127.0.0.1:" + port), log, gcLog);
         service.awaitHealthy(Duration.ofMinutes(3));
         return service;
     }
@@ -117,6 +126,42 @@ final class ServiceProcess implements AutoCloseable {
             }
         }
         throw new IOException("No VALUE in " + response.body());
+    }
+
+    /** How much of the GC log has been written so far: where the next transfer's collections start. */
+    long gcLogPosition() {
+        try {
+            return Files.exists(gcLog) ? Files.size(gcLog) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The most heap in use before any collection logged since {@code position}, in bytes; -1 if none ran. */
+    long heapBeforeGcSince(long position) {
+        long peak = -1;
+        try {
+            byte[] all = Files.readAllBytes(gcLog);
+            String text = new String(all, (int) Math.min(position, all.length), (int) Math.max(0, all.length - position),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            Matcher matcher = GC_LINE.matcher(text);
+            while (matcher.find()) {
+                peak = Math.max(peak, bytes(matcher.group(1), matcher.group(2)));
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return peak;
+    }
+
+    private static long bytes(String value, String unit) {
+        long n = Long.parseLong(value);
+        return switch (unit) {
+            case "K" -> n << 10;
+            case "M" -> n << 20;
+            case "G" -> n << 30;
+            default -> n;
+        };
     }
 
     /** A line of {@code /proc/<pid>/status}, such as VmHWM or VmRSS, in bytes. */
