@@ -3,7 +3,6 @@ package io.anomstack.modelstore.api;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelContent;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
-import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.catalog.ModelSummary;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -71,9 +70,8 @@ class BatchBundles {
         put(tar, MANIFEST, manifest.length, new ByteArrayInputStream(manifest));
         for (int i = 0; i < models.size(); i++) {
             ModelDescriptor latest = models.get(i).latest();
-            try (ModelContent content = catalog.open(latest)) {
-                put(tar, entries.get(i).path(), latest.sizeBytes(),
-                        ModelEncoding.fromToken(latest.contentEncoding()).decoder(content.body()));
+            try (ModelContent content = catalog.openOriginal(latest)) {
+                put(tar, entries.get(i).path(), latest.sizeBytes(), content.body());
             }
         }
         tar.finish();

@@ -56,11 +56,12 @@ class ModelDownloads {
         }
         // Open the model before writing any of its headers: when S3 fails here, the problem detail that answers
         // instead must not carry the model's ETag, version or Content-Length.
-        try (ModelContent content = open(version, stored, range)) {
+        try (ModelContent content = open(version, stored, range, passThrough)) {
             writeHeaders(version, eTag, sent, range, response);
             try {
                 OutputStream out = response.getOutputStream();
-                InputStream body = passThrough ? content.body() : decoded(content.body(), stored, range);
+                InputStream body = range == null || stored == ModelEncoding.IDENTITY ? content.body()
+                        : ranged(content.body(), range);
                 Streams.copy(body, out);
                 out.flush();
             } catch (IOException | RuntimeException e) {
@@ -73,20 +74,19 @@ class ModelDownloads {
         }
     }
 
-    /** Reads only the requested bytes from S3 when the object is stored as is. */
-    private ModelContent open(ModelDescriptor version, ModelEncoding stored, ByteRange range) {
+    /**
+     * The stored bytes when they go out as they are; only the requested bytes when the object is stored as is;
+     * otherwise the original bytes, decoded by the catalog.
+     */
+    private ModelContent open(ModelDescriptor version, ModelEncoding stored, ByteRange range, boolean passThrough) {
         if (range != null && stored == ModelEncoding.IDENTITY) {
             return catalog.openRange(version, range.first(), range.last());
         }
-        return catalog.open(version);
+        return passThrough || stored == ModelEncoding.IDENTITY ? catalog.open(version) : catalog.openOriginal(version);
     }
 
-    /** The original bytes, or the requested range of them, from a stored stream not already ranged by S3. */
-    private static InputStream decoded(InputStream storedBody, ModelEncoding stored, ByteRange range) throws IOException {
-        InputStream original = stored.decoder(storedBody);
-        if (range == null || stored == ModelEncoding.IDENTITY) {
-            return original;
-        }
+    /** The requested range of a decoded model. */
+    private static InputStream ranged(InputStream original, ByteRange range) throws IOException {
         original.skipNBytes(range.first());
         return new BoundedInputStream(original, range.length());
     }

@@ -28,6 +28,9 @@ public interface ModelCatalog {
     /** Opens the stored bytes of a version described by {@link #latest} or {@link #version}, in its stored encoding. */
     ModelContent open(ModelDescriptor version);
 
+    /** Opens the original bytes of a version, decoding them when they are stored compressed. */
+    ModelContent openOriginal(ModelDescriptor version);
+
     /**
      * Opens bytes {@code first} to {@code last} (inclusive) of a version stored as is ({@code identity}),
      * reading only those from the store.

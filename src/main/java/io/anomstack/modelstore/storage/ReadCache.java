@@ -17,6 +17,8 @@ import java.util.function.Supplier;
 final class ReadCache {
 
     private static final int MAX_ENTRIES = 100_000;
+    /** Suffix of the cache key of a compressed model's decoded bytes; '#' never occurs in the service's keys. */
+    private static final String ORIGINAL = "#original";
 
     private final Cache<ModelRef, Optional<LatestPointer>> latest;
     private final Cache<String, ModelDescriptor> descriptors;
@@ -83,8 +85,14 @@ final class ReadCache {
         return bytes;
     }
 
+    /** A small compressed model's original bytes, decoded once. */
+    byte[] originalModel(String key, Supplier<byte[]> decode) {
+        return models.get(key + ORIGINAL, ignored -> decode.get());
+    }
+
     void forgetVersion(String metadataKey, String modelKey) {
         descriptors.invalidate(metadataKey);
         models.invalidate(modelKey);
+        models.invalidate(modelKey + ORIGINAL);
     }
 }

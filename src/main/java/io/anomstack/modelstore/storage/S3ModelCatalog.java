@@ -5,6 +5,7 @@ import io.anomstack.modelstore.catalog.InvalidRequestException;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelContent;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
+import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.catalog.ModelNames;
 import io.anomstack.modelstore.catalog.ModelNotFoundException;
 import io.anomstack.modelstore.catalog.ModelRef;
@@ -13,6 +14,7 @@ import io.anomstack.modelstore.catalog.ModelTooLargeException;
 import io.anomstack.modelstore.catalog.ModelUpload;
 import io.anomstack.modelstore.catalog.PruneResult;
 import io.anomstack.modelstore.catalog.RetentionRule;
+import io.anomstack.modelstore.catalog.StoreUnavailableException;
 import io.anomstack.modelstore.catalog.VersionConflictException;
 import io.anomstack.modelstore.catalog.VersionInUseException;
 import io.anomstack.modelstore.catalog.VersionId;
@@ -20,6 +22,8 @@ import io.anomstack.modelstore.catalog.VersionIdGenerator;
 import io.anomstack.modelstore.catalog.VersionPage;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -186,6 +190,34 @@ final class S3ModelCatalog implements ModelCatalog {
         return operations.open(version.key(), null)
                 .map(body -> new ModelContent(version, body))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
+    }
+
+    @Override
+    public ModelContent openOriginal(ModelDescriptor version) {
+        ModelEncoding encoding = ModelEncoding.fromToken(version.contentEncoding());
+        if (encoding == ModelEncoding.IDENTITY) {
+            return open(version);
+        }
+        if (cache.keepsModel(version.sizeBytes())) {
+            // A small model that scorers fetch again and again is decoded once, not on every request.
+            byte[] original = cache.originalModel(version.key(), () -> decode(cachedModel(version), encoding));
+            return new ModelContent(version, new ByteArrayInputStream(original));
+        }
+        ModelContent stored = open(version);
+        try {
+            return new ModelContent(version, encoding.decoder(stored.body()));
+        } catch (IOException e) {
+            throw new StoreUnavailableException("The stored model " + version.key() + " could not be decoded: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] decode(byte[] stored, ModelEncoding encoding) {
+        try (InputStream original = encoding.decoder(new ByteArrayInputStream(stored))) {
+            return original.readAllBytes();
+        } catch (IOException e) {
+            throw new StoreUnavailableException("A stored model could not be decoded: " + e.getMessage(), e);
+        }
     }
 
     @Override
