@@ -3,7 +3,6 @@ package io.anomstack.modelstore.policy;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -68,22 +67,6 @@ public final class BatchPolicies {
 
     public BatchPolicyDefaults defaults() {
         return defaults;
-    }
-
-    /** The directory the policies were read from, or {@code null} when none is configured. */
-    public Path directory() {
-        return directory;
-    }
-
-    /**
-     * Every place models can live: the default target first, then those of the configured batches (each once).
-     * What the routing needs to open clients for and to check at health time.
-     */
-    public Set<StorageTarget> storageTargets() {
-        Set<StorageTarget> targets = new LinkedHashSet<>();
-        targets.add(new StorageTarget(defaults.bucket(), defaults.region(), defaults.prefix()));
-        configured.values().forEach(policy -> targets.add(policy.storageTarget()));
-        return Collections.unmodifiableSet(targets);
     }
 
     @Override

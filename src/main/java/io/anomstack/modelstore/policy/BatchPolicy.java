@@ -45,14 +45,4 @@ public record BatchPolicy(String batch, String bucket, String prefix, String reg
     public StorageTarget storageTarget() {
         return new StorageTarget(bucket, region, prefix);
     }
-
-    /** Whether this batch has a file of its own ({@code false}: the service's defaults apply to it as a whole). */
-    public boolean fromFile() {
-        return source != null;
-    }
-
-    /** Whether new objects are encrypted with SSE-KMS or DSSE-KMS (and so carry {@link #kmsKeyId()}). */
-    public boolean kmsEncrypted() {
-        return encryption != null && encryption != ServerSideEncryption.AES256;
-    }
 }

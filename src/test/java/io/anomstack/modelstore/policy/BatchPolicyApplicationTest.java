@@ -69,7 +69,7 @@ class BatchPolicyApplicationTest {
             assertThat(cpu.prefix()).isEqualTo("models/");
             assertThat(cpu.bucket()).as("local mode: the embedded server's bucket").isNull();
             BatchPolicy other = policies.policyFor("memory");
-            assertThat(other.fromFile()).isFalse();
+            assertThat(other.source()).isNull();
             assertThat(other.storageClass()).isEqualTo(StorageClass.STANDARD);
             assertThat(other.retention()).isEqualTo(new RetentionRule(null, 90));
         }

@@ -95,10 +95,10 @@ class BatchPolicyLoaderTest {
 
             assertThat(policy).isEqualTo(new BatchPolicy("my_batch", "default-bucket", "models/", "us-east-1", null, null,
                     null, StorageClass.STANDARD, ModelEncoding.ZSTD, RetentionRule.KEEP_ALL, null));
-            assertThat(policy.fromFile()).isFalse();
+            assertThat(policy.source()).isNull();
             assertThat(policy.retention().keepsEverything()).isTrue();
             assertThat(policies.configuredBatches()).isEmpty();
-            assertThat(policies.storageTargets()).containsExactly(new StorageTarget("default-bucket", "us-east-1", "models/"));
+            assertThat(policy.storageTarget()).isEqualTo(new StorageTarget("default-bucket", "us-east-1", "models/"));
         }
 
         @Test
@@ -146,8 +146,6 @@ class BatchPolicyLoaderTest {
             assertThat(policy).isEqualTo(new BatchPolicy("cpu", "your-anomstack-models-bucket", "models/production/",
                     "eu-west-1", ServerSideEncryption.AWS_KMS, "arn:aws:kms:eu-west-1:111122223333:key/1234abcd", true,
                     StorageClass.STANDARD_IA, ModelEncoding.GZIP, new RetentionRule(10, 180), file));
-            assertThat(policy.fromFile()).isTrue();
-            assertThat(policy.kmsEncrypted()).isTrue();
             assertThat(policy.storageTarget())
                     .isEqualTo(new StorageTarget("your-anomstack-models-bucket", "eu-west-1", "models/production/"));
         }
@@ -236,9 +234,7 @@ class BatchPolicyLoaderTest {
             assertThat(policies.configuredBatches()).containsExactly("a", "b", "c");
             assertThat(policies.policyFor("a").storageTarget()).isEqualTo(policies.policyFor("zzz").storageTarget());
             assertThat(policies.policyFor("b").storageTarget()).isEqualTo(policies.policyFor("c").storageTarget());
-            assertThat(policies.storageTargets()).containsExactly(
-                    new StorageTarget("default-bucket", "us-east-1", "models/"),
-                    new StorageTarget("other-bucket", "eu-west-1", "models/"));
+            assertThat(policies.policyFor("b").storageTarget()).isEqualTo(new StorageTarget("other-bucket", "eu-west-1", "models/"));
         }
 
         @Test
@@ -248,7 +244,6 @@ class BatchPolicyLoaderTest {
 
             assertThatThrownBy(() -> policies.configuredBatches().add("b")).isInstanceOf(UnsupportedOperationException.class);
             assertThatThrownBy(() -> policies.configuredPolicies().clear()).isInstanceOf(UnsupportedOperationException.class);
-            assertThatThrownBy(() -> policies.storageTargets().clear()).isInstanceOf(UnsupportedOperationException.class);
         }
     }
 
