@@ -87,7 +87,15 @@ final class ReadCache {
 
     /** A small compressed model's original bytes, decoded once. */
     byte[] originalModel(String key, Supplier<byte[]> decode) {
-        return models.get(key + ORIGINAL, ignored -> decode.get());
+        // Not models.get(key, loader): decoding reads the stored bytes through this same cache, and a cache may not
+        // be written from inside its own loader.
+        byte[] cached = models.getIfPresent(key + ORIGINAL);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] original = decode.get();
+        models.put(key + ORIGINAL, original);
+        return original;
     }
 
     void forgetVersion(String metadataKey, String modelKey) {
