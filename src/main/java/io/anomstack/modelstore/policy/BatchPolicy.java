@@ -2,6 +2,7 @@ package io.anomstack.modelstore.policy;
 
 import io.anomstack.modelstore.catalog.RetentionRule;
 import io.anomstack.modelstore.catalog.ModelEncoding;
+import io.anomstack.modelstore.storage.S3SettingRules;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
@@ -35,8 +36,7 @@ public record BatchPolicy(String batch, String bucket, String prefix, String reg
         Objects.requireNonNull(storageClass, "storageClass");
         Objects.requireNonNull(compression, "compression");
         retention = retention == null ? RetentionRule.KEEP_ALL : retention;
-        boolean kms = encryption != null && encryption != ServerSideEncryption.AES256;
-        if (kms != (kmsKeyId != null)) {
+        if (S3SettingRules.usesKms(encryption) != (kmsKeyId != null)) {
             throw new IllegalArgumentException("A KMS key id goes with the KMS encryption algorithms only (batch " + batch + ").");
         }
     }
