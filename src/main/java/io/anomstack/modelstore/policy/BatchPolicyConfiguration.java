@@ -2,6 +2,7 @@ package io.anomstack.modelstore.policy;
 
 import io.anomstack.modelstore.storage.ObjectSettings;
 import io.anomstack.modelstore.storage.S3StorageProperties;
+import io.anomstack.modelstore.storage.StorageTarget;
 import io.anomstack.modelstore.storage.UploadProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Loads the per-batch storage policies at start-up from {@code modelstore.batches-dir} ({@code MODELSTORE_BATCHES_DIR}).
@@ -46,7 +50,6 @@ class BatchPolicyConfiguration {
         if (s3.localMode() && encryptionRequested) {
             log.warn("Server-side encryption settings are ignored in local mode: the embedded S3 server cannot encrypt.");
         }
-        warnAboutUnroutedTargets(policies);
         return batch -> {
             BatchPolicy policy = policies.policyFor(batch);
             boolean encrypt = !s3.localMode() && policy.encryption() != null;
@@ -55,13 +58,34 @@ class BatchPolicyConfiguration {
         };
     }
 
-    private static void warnAboutUnroutedTargets(BatchPolicies policies) {
+    /**
+     * Where each batch's objects live: its file's bucket, region and prefix, or the service's. Batches are routed by
+     * name, so every request of a batch (uploads, listings, pointers, aliases) goes to the same place.
+     */
+    @Bean
+    StorageTarget.PerBatch storageTargetPerBatch(BatchPolicies policies) {
         StorageTarget defaultTarget = policies.defaults().storageTarget();
+        Set<StorageTarget> targets = new LinkedHashSet<>();
+        targets.add(defaultTarget);
         policies.configuredPolicies().stream()
                 .filter(policy -> !policy.storageTarget().equals(defaultTarget))
-                .forEach(policy -> log.warn("Batch {} ({}) asks for bucket {}, region {}, prefix '{}': storing a batch "
-                                + "outside the service's bucket, region and prefix is not supported yet, so it is stored with "
-                                + "the others; its encryption, storage class, compression and retention do apply.",
-                        policy.batch(), policy.source(), policy.bucket(), policy.region(), policy.prefix()));
+                .forEach(policy -> {
+                    targets.add(policy.storageTarget());
+                    log.info("Batch {} ({}) is stored in bucket {}, region {}, prefix '{}'.", policy.batch(),
+                            policy.source(), policy.bucket() == null ? defaultTarget.bucket() : policy.bucket(),
+                            policy.region(), policy.prefix());
+                });
+        List<StorageTarget> all = List.copyOf(targets);
+        return new StorageTarget.PerBatch() {
+            @Override
+            public StorageTarget forBatch(String batch) {
+                return policies.policyFor(batch).storageTarget();
+            }
+
+            @Override
+            public List<StorageTarget> all() {
+                return all;
+            }
+        };
     }
 }

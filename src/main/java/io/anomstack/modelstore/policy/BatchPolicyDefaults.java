@@ -3,6 +3,7 @@ package io.anomstack.modelstore.policy;
 import io.anomstack.modelstore.catalog.RetentionRule;
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.storage.S3SettingRules;
+import io.anomstack.modelstore.storage.StorageTarget;
 import io.anomstack.modelstore.storage.S3StorageProperties;
 import io.anomstack.modelstore.storage.UploadProperties;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;

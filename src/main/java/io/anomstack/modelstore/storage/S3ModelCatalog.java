@@ -49,92 +49,86 @@ import java.util.HashSet;
 final class S3ModelCatalog implements ModelCatalog {
 
 
-    private final S3Operations operations;
-    private final S3KeyLayout layout;
+    private final TargetStores stores;
     private final DescriptorCodec codec;
     private final VersionIdGenerator versionIds;
-    private final StreamingUploader uploader;
     private final ReadCache cache;
     private final long maxModelBytes;
     private final Executor readExecutor;
     private final Clock clock;
     private final ObjectSettings.PerBatch settings;
-    private final LatestPointers pointers;
-    private final ModelAliases aliases;
-    private final BucketVersioning bucketVersioning;
 
-    S3ModelCatalog(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, VersionIdGenerator versionIds,
-                   StreamingUploader uploader, ReadCache cache, ObjectSettings.PerBatch settings, long maxModelBytes,
-                   Executor readExecutor, Clock clock) {
-        this.operations = operations;
-        this.layout = layout;
+    S3ModelCatalog(TargetStores stores, DescriptorCodec codec, VersionIdGenerator versionIds, ReadCache cache,
+                   ObjectSettings.PerBatch settings, long maxModelBytes, Executor readExecutor, Clock clock) {
+        this.stores = stores;
         this.codec = codec;
         this.versionIds = versionIds;
-        this.uploader = uploader;
         this.cache = cache;
         this.maxModelBytes = maxModelBytes;
         this.readExecutor = readExecutor;
         this.clock = clock;
         this.settings = settings;
-        this.pointers = new LatestPointers(operations, layout, codec, cache, settings);
-        this.aliases = new ModelAliases(operations, layout, codec, settings);
-        this.bucketVersioning = new BucketVersioning(operations);
     }
 
     @Override
     public ModelDescriptor upload(ModelUpload upload) {
         ModelRef model = upload.model();
+        TargetStore store = stores.forBatch(model.batch());
         String extension = S3KeyLayout.extensionOf(upload.fileName());
         if (upload.declaredLength() > maxModelBytes) {
             throw new ModelTooLargeException(maxModelBytes);
         }
         VersionId version = versionIds.next(model);
         ObjectSettings objectSettings = settings.forBatch(model.batch());
-        String modelKey = layout.modelKey(model, version, extension);
+        String modelKey = store.layout().modelKey(model, version, extension);
         MeasuredInputStream body = new MeasuredInputStream(upload.body(), maxModelBytes, upload.declaredLength());
         StreamingUploader.Result stored;
         try {
-            stored = uploader.upload(modelKey, upload.contentType(), body, upload.expectedSha256(), objectSettings);
+            stored = store.uploader().upload(modelKey, upload.contentType(), body, upload.expectedSha256(), objectSettings);
         } catch (PreconditionFailedException e) {
             throw new VersionConflictException(model, version);
         }
         ModelDescriptor descriptor;
         try {
             Map<String, Object> metadata = upload.metadata().read();
-            S3Target target = operations.target();
+            S3Target target = store.operations().target();
             ObjectSink.StoredObject object = stored.object();
             descriptor = new ModelDescriptor(model.batch(), model.metric(), model.tag(), version.value(),
                     clock.instant(), body.count(), object.storedBytes(), body.sha256Hex(), upload.contentType(),
                     stored.encoding().token(), objectSettings.storageClass().toString(),
                     object.encryption() == null ? null : new ModelDescriptor.Encryption(object.encryption(), object.kmsKeyId()),
                     target.bucket(), modelKey, metadata);
-            operations.writeDocument(layout.metadataKey(model, version), codec.write(descriptor), null, objectSettings);
+            store.operations().writeDocument(store.layout().metadataKey(model, version), codec.write(descriptor), null, objectSettings);
         } catch (PreconditionFailedException e) {
-            operations.deleteQuietly(modelKey);
+            store.operations().deleteQuietly(modelKey);
             throw new VersionConflictException(model, version);
         } catch (RuntimeException e) {
-            operations.deleteQuietly(modelKey);
+            store.operations().deleteQuietly(modelKey);
             throw e;
         }
-        pointers.advance(descriptor);
+        store.pointers().advance(descriptor);
         return descriptor;
     }
 
     @Override
     public List<String> batches() {
-        return operations.listFolders(layout.prefix()).stream()
-                .filter(S3ModelCatalog::isName)
+        return stores.all().stream()
+                .flatMap(store -> store.operations().listFolders(store.layout().prefix()).stream()
+                        .filter(S3ModelCatalog::isName)
+                        .filter(batch -> stores.places(batch, store)))
+                .distinct()
                 .sorted()
                 .toList();
     }
 
     @Override
     public List<ModelSummary> models(String batch) {
+        TargetStore store = stores.forBatch(batch);
         ModelNames.require("batch", batch);
-        List<ModelRef> models = operations.listKeys(layout.batchFolder(batch), false).stream()
-                .flatMap(key -> layout.modelOfLatestKey(batch, key).stream())
+        List<ModelRef> models = store.operations().listKeys(store.layout().batchFolder(batch), false).stream()
+                .flatMap(key -> store.layout().modelOfLatestKey(batch, key).stream())
                 .toList();
-        List<ModelSummary> summaries = readAll(models, model -> pointers.read(model)
+        List<ModelSummary> summaries = readAll(models, model -> store.pointers().read(model)
                 .map(pointer -> new ModelSummary(model.metric(), model.tag(), pointer.descriptor()))
                 .orElse(null)).stream()
                 .filter(Objects::nonNull)
@@ -167,7 +161,8 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public ModelDescriptor latest(ModelRef model) {
-        return pointers.read(model).map(LatestPointer::descriptor)
+        TargetStore store = stores.forBatch(model.batch());
+        return store.pointers().read(model).map(LatestPointer::descriptor)
                 .map(latest -> latest.pinned() == null ? latest.asLatest(false) : latest)
                 .orElseGet(() -> repairLatest(model));
     }
@@ -183,11 +178,12 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public ModelContent open(ModelDescriptor version) {
+        TargetStore store = stores.forBatch(version.batch());
         if (cache.keepsModel(version.storedBytes())) {
             byte[] stored = cachedModel(version);
             return new ModelContent(version, new ByteArrayInputStream(stored));
         }
-        return operations.open(version.key(), null)
+        return store.operations().open(version.key(), null)
                 .map(body -> new ModelContent(version, body))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
     }
@@ -222,74 +218,83 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public ModelContent openRange(ModelDescriptor version, long first, long last) {
+        TargetStore store = stores.forBatch(version.batch());
         if (cache.keepsModel(version.storedBytes())) {
             byte[] stored = cachedModel(version);
             return new ModelContent(version, new ByteArrayInputStream(stored, (int) first, (int) (last - first + 1)));
         }
-        return operations.open(version.key(), "bytes=" + first + "-" + last)
+        return store.operations().open(version.key(), "bytes=" + first + "-" + last)
                 .map(body -> new ModelContent(version, body))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
     }
 
     private byte[] cachedModel(ModelDescriptor version) {
-        return cache.model(version.key(), () -> operations.read(version.key()).map(S3Operations.Document::bytes))
+        TargetStore store = stores.forBatch(version.batch());
+        return cache.model(version.key(), () -> store.operations().read(version.key()).map(S3Operations.Document::bytes))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
     }
 
     @Override
     public void deleteVersion(ModelRef model, VersionId version) {
+        TargetStore store = stores.forBatch(model.batch());
         ModelDescriptor descriptor = version(model, version);
-        List<String> aliasing = aliases.all(model).entrySet().stream()
+        List<String> aliasing = store.aliases().all(model).entrySet().stream()
                 .filter(alias -> alias.getValue().equals(version)).map(Map.Entry::getKey).toList();
         if (!aliasing.isEmpty()) {
             throw new VersionInUseException(model, version, aliasing);
         }
         removeVersion(model, version);
-        pointers.retreat(model, version, () -> newestVersion(model));
+        store.pointers().retreat(model, version, () -> newestVersion(model));
     }
 
     @Override
     public ModelDescriptor pinLatest(ModelRef model, VersionId version) {
+        TargetStore store = stores.forBatch(model.batch());
         ModelDescriptor pinned = version(model, version);
-        pointers.pin(pinned);
+        store.pointers().pin(pinned);
         return pinned.asLatest(true);
     }
 
     @Override
     public Map<String, VersionId> aliases(ModelRef model) {
-        return aliases.all(model);
+        TargetStore store = stores.forBatch(model.batch());
+        return store.aliases().all(model);
     }
 
     @Override
     public ModelDescriptor alias(ModelRef model, String alias) {
+        TargetStore store = stores.forBatch(model.batch());
         ModelNames.require("alias", alias);
-        return aliases.get(model, alias).orElseThrow(() -> ModelNotFoundException.alias(model, alias));
+        return store.aliases().get(model, alias).orElseThrow(() -> ModelNotFoundException.alias(model, alias));
     }
 
     @Override
     public ModelDescriptor setAlias(ModelRef model, String alias, VersionId version) {
+        TargetStore store = stores.forBatch(model.batch());
         ModelNames.require("alias", alias);
         ModelDescriptor target = version(model, version);
-        aliases.set(model, alias, target);
+        store.aliases().set(model, alias, target);
         return target;
     }
 
     @Override
     public void deleteAlias(ModelRef model, String alias) {
+        TargetStore store = stores.forBatch(model.batch());
         ModelNames.require("alias", alias);
-        if (!aliases.delete(model, alias)) {
+        if (!store.aliases().delete(model, alias)) {
             throw ModelNotFoundException.alias(model, alias);
         }
     }
 
     @Override
     public PruneResult prune(ModelRef model, RetentionRule rule, boolean dryRun) {
+        TargetStore store = stores.forBatch(model.batch());
         List<VersionId> newestFirst = new ArrayList<>(listVersions(model));
         newestFirst.sort(Comparator.reverseOrder());
         if (newestFirst.isEmpty()) {
             throw ModelNotFoundException.model(model);
         }
-        Set<VersionId> untouchable = new HashSet<>(aliases.all(model).values());
+        Set<VersionId> untouchable = new HashSet<>(store.aliases().all(model).values());
         untouchable.add(latest(model).versionId());
         Instant now = clock.instant();
         List<String> kept = new ArrayList<>();
@@ -308,7 +313,7 @@ final class S3ModelCatalog implements ModelCatalog {
         if (!dryRun) {
             pruned.forEach(version -> removeVersion(model, version));
         }
-        String note = pruned.isEmpty() || !bucketVersioning.versioned() ? null
+        String note = pruned.isEmpty() || !store.versioning().versioned() ? null
                 : "The bucket keeps versions of overwritten and deleted objects: the pruned versions' noncurrent copies "
                 + "stay until the bucket's lifecycle rule expires them.";
         return new PruneResult(dryRun, rule, pruned.stream().map(VersionId::value).toList(), kept, protectedVersions, note);
@@ -316,51 +321,56 @@ final class S3ModelCatalog implements ModelCatalog {
 
     /** Deletes a version no alias or pointer shows: its metadata first, so that it stops being listed. */
     private void removeVersion(ModelRef model, VersionId version) {
+        TargetStore store = stores.forBatch(model.batch());
         ModelDescriptor descriptor = readDescriptor(model, version);
         if (descriptor == null) {
             return;
         }
-        String metadataKey = layout.metadataKey(model, version);
-        operations.delete(metadataKey);
-        operations.delete(descriptor.key());
+        String metadataKey = store.layout().metadataKey(model, version);
+        store.operations().delete(metadataKey);
+        store.operations().delete(descriptor.key());
         cache.forgetVersion(metadataKey, descriptor.key());
     }
 
     @Override
     public void deleteModel(ModelRef model) {
-        List<String> keys = new ArrayList<>(operations.listKeys(layout.modelFolder(model), true));
-        keys.addAll(aliases.keys(model));
+        TargetStore store = stores.forBatch(model.batch());
+        List<String> keys = new ArrayList<>(store.operations().listKeys(store.layout().modelFolder(model), true));
+        keys.addAll(store.aliases().keys(model));
         if (keys.isEmpty()) {
             throw ModelNotFoundException.model(model);
         }
         // Pointer first, then metadata: readers stop seeing versions before their bytes go.
-        String latestKey = layout.latestKey(model);
+        String latestKey = store.layout().latestKey(model);
         List<String> ordered = new ArrayList<>(keys);
         ordered.sort(Comparator.comparing((String key) -> !key.equals(latestKey))
-                .thenComparing(key -> layout.versionOfMetadataKey(key).isEmpty()));
-        operations.deleteAll(ordered);
-        pointers.forget(model);
+                .thenComparing(key -> store.layout().versionOfMetadataKey(key).isEmpty()));
+        store.operations().deleteAll(ordered);
+        store.pointers().forget(model);
         ordered.forEach(key -> cache.forgetVersion(key, key));
     }
 
     private List<VersionId> listVersions(ModelRef model) {
-        return operations.listKeys(layout.metadataKeyPrefix(model), true).stream()
-                .flatMap(key -> layout.versionOfMetadataKey(key).stream())
+        TargetStore store = stores.forBatch(model.batch());
+        return store.operations().listKeys(store.layout().metadataKeyPrefix(model), true).stream()
+                .flatMap(key -> store.layout().versionOfMetadataKey(key).stream())
                 .toList();
     }
 
     private ModelDescriptor readDescriptor(ModelRef model, VersionId version) {
-        String key = layout.metadataKey(model, version);
-        return cache.descriptor(key, () -> operations.read(key).map(doc -> codec.read(doc.bytes()))).orElse(null);
+        TargetStore store = stores.forBatch(model.batch());
+        String key = store.layout().metadataKey(model, version);
+        return cache.descriptor(key, () -> store.operations().read(key).map(doc -> codec.read(doc.bytes()))).orElse(null);
     }
 
     /** Rebuilds a missing pointer from the listing (after a crash between commit and pointer update). */
     private ModelDescriptor repairLatest(ModelRef model) {
+        TargetStore store = stores.forBatch(model.batch());
         ModelDescriptor newest = newestVersion(model);
         if (newest == null) {
             throw ModelNotFoundException.model(model);
         }
-        pointers.advance(newest);
+        store.pointers().advance(newest);
         return newest.asLatest(false);
     }
 

@@ -14,7 +14,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -23,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -58,29 +58,35 @@ class S3StorageConfiguration {
                 Math.toIntExact(properties.partSize().toBytes()));
     }
 
+    /** The S3 clients, one per region; local mode's all talk to the embedded server with its generated keys. */
     @Bean(destroyMethod = "close")
-    S3Client s3Client(S3StorageProperties properties, S3Target target, AwsCredentialsProvider credentials,
-                      ObjectProvider<EmbeddedS3Server> embedded, ObjectProvider<ExecutionInterceptor> interceptors) {
+    S3Clients s3Clients(S3StorageProperties properties, AwsCredentialsProvider credentials,
+                        ObjectProvider<EmbeddedS3Server> embedded, ObjectProvider<ExecutionInterceptor> interceptors) {
         EmbeddedS3Server local = embedded.getIfAvailable();
         URI endpoint = local != null ? local.endpoint() : properties.endpointUri();
         AwsCredentialsProvider effectiveCredentials = local == null ? credentials
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(local.accessKey(), local.secretKey()));
-        S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(target.region()))
-                .credentialsProvider(effectiveCredentials)
-                .overrideConfiguration(c -> c.executionInterceptors(interceptors.orderedStream().toList()))
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(64)
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(60)));
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint).forcePathStyle(true);
-        }
-        S3Client client = builder.build();
-        if (local != null) {
-            createLocalBucket(client);
-        }
-        return client;
+        List<ExecutionInterceptor> executionInterceptors = interceptors.orderedStream().toList();
+        return new S3Clients(region -> {
+            S3ClientBuilder builder = S3Client.builder()
+                    .region(region)
+                    .credentialsProvider(effectiveCredentials)
+                    .overrideConfiguration(c -> c.executionInterceptors(executionInterceptors))
+                    .httpClientBuilder(ApacheHttpClient.builder()
+                            .maxConnections(64)
+                            .connectionTimeout(Duration.ofSeconds(5))
+                            .socketTimeout(Duration.ofSeconds(60)));
+            if (endpoint != null) {
+                builder.endpointOverride(endpoint).forcePathStyle(true);
+            }
+            return builder.build();
+        });
+    }
+
+    /** The client of the service's own bucket's region (closed with the others by {@link S3Clients}). */
+    @Bean(destroyMethod = "")
+    S3Client s3Client(S3Clients clients, S3Target target) {
+        return clients.forRegion(target.region());
     }
 
     @Bean(destroyMethod = "shutdown")
@@ -88,9 +94,10 @@ class S3StorageConfiguration {
         return daemonPool(8, "s3-read");
     }
 
+    /** Requests on the service's own bucket and prefix. */
     @Bean
-    S3Operations s3Operations(S3Client s3, S3Target target) {
-        return new S3Operations(s3, target);
+    S3Operations s3Operations(TargetStores stores) {
+        return stores.defaultStore().operations();
     }
 
     /** Sends the parts of all uploads; each upload bounds its own parts in flight. */
@@ -108,21 +115,52 @@ class S3StorageConfiguration {
     }
 
     @Bean
-    ModelCatalog modelCatalog(S3Operations operations, S3Target target, JsonMapper jsonMapper,
-                              ModelStoreProperties properties, UploadProperties uploads, CacheProperties cacheProperties,
-                              ObjectSettings.PerBatch objectSettings,
-                              ExecutorService s3ReadExecutor, ExecutorService s3PartUploadExecutor) {
-        return new S3ModelCatalog(operations, new S3KeyLayout(target.prefix()), new DescriptorCodec(jsonMapper),
-                new VersionIdGenerator(Clock.systemUTC()),
-                new StreamingUploader(operations, uploads, s3PartUploadExecutor), new ReadCache(cacheProperties), objectSettings,
+    ReadCache readCache(CacheProperties properties) {
+        return new ReadCache(properties);
+    }
+
+    @Bean
+    DescriptorCodec descriptorCodec(JsonMapper jsonMapper) {
+        return new DescriptorCodec(jsonMapper);
+    }
+
+    /**
+     * A store per storage target: the service's bucket and prefix, and those batch files name. In local mode every
+     * bucket lives in the embedded server, which creates them.
+     */
+    @Bean
+    TargetStores targetStores(StorageTarget.PerBatch placement, S3Clients clients, S3Target defaultTarget,
+                              DescriptorCodec codec, ReadCache cache, ObjectSettings.PerBatch objectSettings,
+                              UploadProperties uploads, ExecutorService s3PartUploadExecutor) {
+        return new TargetStores(placement, where -> {
+            S3Target target = new S3Target(where.bucket() == null ? defaultTarget.bucket() : where.bucket(),
+                    where.prefix(), where.region(), defaultTarget.localMode(), defaultTarget.partSize());
+            S3Client client = clients.forRegion(target.region());
+            if (target.localMode()) {
+                createLocalBucket(client, target.bucket());
+            }
+            S3Operations operations = new S3Operations(client, target);
+            S3KeyLayout layout = new S3KeyLayout(target.prefix());
+            return new TargetStore(operations, layout,
+                    new LatestPointers(operations, layout, codec, cache, objectSettings),
+                    new ModelAliases(operations, layout, codec, objectSettings),
+                    new BucketVersioning(operations),
+                    new StreamingUploader(operations, uploads, s3PartUploadExecutor));
+        });
+    }
+
+    @Bean
+    ModelCatalog modelCatalog(TargetStores stores, DescriptorCodec codec, ReadCache cache, ModelStoreProperties properties,
+                              ObjectSettings.PerBatch objectSettings, ExecutorService s3ReadExecutor) {
+        return new S3ModelCatalog(stores, codec, new VersionIdGenerator(Clock.systemUTC()), cache, objectSettings,
                 properties.maxModelSize().toBytes(), s3ReadExecutor, Clock.systemUTC());
     }
 
-    private static void createLocalBucket(S3Client client) {
+    private static void createLocalBucket(S3Client client, String bucket) {
         try {
-            client.headBucket(b -> b.bucket(LOCAL_BUCKET));
+            client.headBucket(b -> b.bucket(bucket));
         } catch (NoSuchBucketException e) {
-            client.createBucket(b -> b.bucket(LOCAL_BUCKET));
+            client.createBucket(b -> b.bucket(bucket));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.anomstack.modelstore.storage;
 import org.springframework.stereotype.Component;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,30 +11,41 @@ import java.util.Optional;
 @Component
 public class StorageStatus {
 
-    private final S3Operations operations;
+    private final TargetStores stores;
 
-    StorageStatus(S3Operations operations) {
-        this.operations = operations;
+    StorageStatus(TargetStores stores) {
+        this.stores = stores;
     }
 
-    /** Bucket, prefix, region and mode, for health and info. */
+    /** Bucket, prefix, region and mode, for health and info; batch files that store elsewhere add their targets. */
     public Map<String, Object> describe() {
-        S3Target target = operations.target();
+        S3Target target = stores.defaultStore().target();
+        Map<String, Object> details = new LinkedHashMap<>(describe(target));
+        details.put("mode", target.localMode() ? "local" : "s3");
+        List<Map<String, Object>> others = stores.all().stream().skip(1).map(store -> describe(store.target())).toList();
+        if (!others.isEmpty()) {
+            details.put("batch_targets", others);
+        }
+        return details;
+    }
+
+    private static Map<String, Object> describe(S3Target target) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("bucket", target.bucket());
         details.put("prefix", target.prefix());
         details.put("region", target.region());
-        details.put("mode", target.localMode() ? "local" : "s3");
         return details;
     }
 
-    /** Why the bucket does not answer a HEAD request with the service's credentials, if it does not. */
+    /** Why a bucket does not answer a HEAD request with the service's credentials, if one does not. */
     public Optional<String> problem() {
-        try {
-            operations.checkBucket();
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            return Optional.of(e.getMessage());
+        for (TargetStore store : stores.all()) {
+            try {
+                store.operations().checkBucket();
+            } catch (RuntimeException e) {
+                return Optional.of(e.getMessage());
+            }
         }
+        return Optional.empty();
     }
 }

@@ -1,4 +1,6 @@
-package io.anomstack.modelstore.policy;
+package io.anomstack.modelstore.storage;
+
+import java.util.List;
 
 /**
  * Where a batch's objects live: batches with equal targets share bucket, region and key prefix (and so the same
@@ -9,4 +11,13 @@ package io.anomstack.modelstore.policy;
  * @param prefix key prefix, empty or ending in {@code /}
  */
 public record StorageTarget(String bucket, String region, String prefix) {
+
+    /** Where each batch goes: each batch to exactly one target, so a batch's keys never show up in two places. */
+    public interface PerBatch {
+
+        StorageTarget forBatch(String batch);
+
+        /** Every target a batch can be placed at, the service's default first, each once. */
+        List<StorageTarget> all();
+    }
 }
