@@ -1,9 +1,6 @@
 package io.anomstack.modelstore.storage;
 
-import io.anomstack.modelstore.catalog.StoreAccessException;
 import io.anomstack.modelstore.catalog.StoreUnavailableException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
 /**
@@ -12,8 +9,6 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
  * missing permission is logged once.
  */
 final class BucketVersioning {
-
-    private static final Logger log = LoggerFactory.getLogger(BucketVersioning.class);
 
     private final S3Operations operations;
     private volatile Boolean versioned;
@@ -33,13 +28,11 @@ final class BucketVersioning {
 
     private boolean ask() {
         try {
-            return operations.call("reading the bucket's versioning", () -> operations.client()
-                    .getBucketVersioning(b -> b.bucket(operations.target().bucket()))
-                    .status() == BucketVersioningStatus.ENABLED);
-        } catch (StoreAccessException e) {
-            log.info("Cannot tell whether {} is versioned (grant s3:GetBucketVersioning to know): {}",
-                    operations.target().describe(), e.getMessage());
-            return false;
+            return operations.optional("s3:GetBucketVersioning", "Pruning cannot say whether deleted versions stay "
+                            + "in the bucket as noncurrent versions.", "reading the bucket's versioning",
+                    () -> operations.client().getBucketVersioning(b -> b.bucket(operations.target().bucket()))
+                            .status() == BucketVersioningStatus.ENABLED,
+                    () -> false);
         } catch (StoreUnavailableException e) {
             // S3-compatible servers without versioning (S3Proxy's filesystem backend) answer 501 Not Implemented.
             return false;

@@ -148,8 +148,12 @@ final class ObjectSink extends OutputStream {
         String abandoned = uploadId;
         uploadId = null;
         try {
-            operations.call("aborting the upload of " + key, () -> operations.client()
-                    .abortMultipartUpload(b -> b.bucket(operations.target().bucket()).key(key).uploadId(abandoned)));
+            operations.optional("s3:AbortMultipartUpload", "The parts of failed uploads stay in the bucket as incomplete "
+                            + "multipart uploads (never visible as versions) until a lifecycle rule for incomplete uploads "
+                            + "removes them.", "aborting the upload of " + key,
+                    () -> operations.client().abortMultipartUpload(b -> b.bucket(operations.target().bucket())
+                            .key(key).uploadId(abandoned)),
+                    () -> null);
         } catch (RuntimeException e) {
             log.warn("Could not abort multipart upload {} of {}; the bucket's lifecycle rule for incomplete uploads "
                     + "will remove it: {}", abandoned, key, e.getMessage());

@@ -39,7 +39,7 @@ final class S3Errors {
             if (status == 403) {
                 return new StoreAccessException("S3 denied access (" + code + ") to the " + where + " while " + action
                         + ". The service's IAM identity needs s3:GetObject, s3:PutObject, s3:DeleteObject, "
-                        + "s3:ListBucket and s3:AbortMultipartUpload on it (and kms:GenerateDataKey/kms:Decrypt with SSE-KMS).", e);
+                        + "and s3:ListBucket on it (and kms:GenerateDataKey/kms:Decrypt with SSE-KMS).", e);
             }
             if (status >= 500 || status == 429) {
                 return new StoreUnavailableException("S3 is unavailable (" + status + " " + code + ") for the " + where
@@ -53,6 +53,21 @@ final class S3Errors {
                     + " (" + rootMessage(e) + "); retry shortly.", e);
         }
         return new StoreUnavailableException("S3 failed for the " + where + " while " + action + " (" + rootMessage(e) + ").", e);
+    }
+
+    /** Whether a request failed because the IAM identity may not make it (translated or not). */
+    static boolean isAccessDenied(Throwable e) {
+        return causeOf(e) instanceof S3Exception s3 && s3.statusCode() == 403 && s3.awsErrorDetails() != null
+                && "AccessDenied".equals(s3.awsErrorDetails().errorCode());
+    }
+
+    /** Whether the S3 server does not implement a request at all (S3-compatible servers: 501 NotImplemented). */
+    static boolean isNotImplemented(Throwable e) {
+        return causeOf(e) instanceof S3Exception s3 && s3.statusCode() == 501;
+    }
+
+    private static Throwable causeOf(Throwable e) {
+        return e instanceof SdkException || e.getCause() == null ? e : e.getCause();
     }
 
     static boolean isPreconditionFailure(SdkException e) {

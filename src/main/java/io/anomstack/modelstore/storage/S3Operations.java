@@ -34,10 +34,34 @@ final class S3Operations {
 
     private final S3Client s3;
     private final S3Target target;
+    private final MissingPermissions missingPermissions;
 
-    S3Operations(S3Client s3, S3Target target) {
+    S3Operations(S3Client s3, S3Target target, MissingPermissions missingPermissions) {
         this.s3 = s3;
         this.target = target;
+        this.missingPermissions = missingPermissions;
+    }
+
+    /**
+     * Makes a request a feature beyond the core policy needs: when S3 denies it, the missing permission is
+     * reported (logged once) and {@code fallback} is the answer instead.
+     *
+     * @param consequence what the service does without the permission, as a sentence
+     */
+    <T> T optional(String permission, String consequence, String action, Supplier<T> request, Supplier<T> fallback) {
+        try {
+            return call(action, request);
+        } catch (RuntimeException e) {
+            if (!S3Errors.isAccessDenied(e)) {
+                throw e;
+            }
+            missingPermissions.report(permission, target, consequence);
+            return fallback.get();
+        }
+    }
+
+    MissingPermissions missingPermissions() {
+        return missingPermissions;
     }
 
     S3Client client() {

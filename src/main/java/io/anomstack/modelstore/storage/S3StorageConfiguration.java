@@ -115,6 +115,11 @@ class S3StorageConfiguration {
     }
 
     @Bean
+    MissingPermissions missingPermissions() {
+        return new MissingPermissions();
+    }
+
+    @Bean
     ReadCache readCache(CacheProperties properties) {
         return new ReadCache(properties);
     }
@@ -130,6 +135,7 @@ class S3StorageConfiguration {
      */
     @Bean
     TargetStores targetStores(StorageTarget.PerBatch placement, S3Clients clients, S3Target defaultTarget,
+                              MissingPermissions missingPermissions,
                               DescriptorCodec codec, ReadCache cache, ObjectSettings.PerBatch objectSettings,
                               UploadProperties uploads, ExecutorService s3PartUploadExecutor) {
         return new TargetStores(placement, where -> {
@@ -139,7 +145,7 @@ class S3StorageConfiguration {
             if (target.localMode()) {
                 createLocalBucket(client, target.bucket());
             }
-            S3Operations operations = new S3Operations(client, target);
+            S3Operations operations = new S3Operations(client, target, missingPermissions);
             S3KeyLayout layout = new S3KeyLayout(target.prefix());
             return new TargetStore(operations, layout,
                     new LatestPointers(operations, layout, codec, cache, objectSettings),

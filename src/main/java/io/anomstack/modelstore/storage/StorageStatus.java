@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** What the rest of the service may know about the storage: where it is and whether it answers. */
 @Component
@@ -25,6 +26,10 @@ public class StorageStatus {
         List<Map<String, Object>> others = stores.all().stream().skip(1).map(store -> describe(store.target())).toList();
         if (!others.isEmpty()) {
             details.put("batch_targets", others);
+        }
+        Set<String> missing = stores.defaultStore().operations().missingPermissions().missing();
+        if (!missing.isEmpty()) {
+            details.put("missing_permissions", missing);
         }
         return details;
     }
