@@ -124,6 +124,41 @@ class StorageSettingsOnS3MockIT {
     }
 
     @Test
+    void dualLayerKmsAndABucketKeyAreAppliedAndRecordedAsS3ReportsThem(@TempDir Path batches) throws Exception {
+        String dsse = batch();
+        String bucketKey = batch();
+        Files.writeString(batches.resolve("dsse.yaml"), """
+                metric_batch: "%s"
+                model_store_params:
+                  encryption: "aws:kms:dsse"
+                  kms_key_id: "%s"
+                """.formatted(dsse, S3MockBackend.KMS_KEY_ID));
+        Files.writeString(batches.resolve("bucket-key.yaml"), """
+                metric_batch: "%s"
+                model_store_params:
+                  encryption: "aws:kms"
+                  kms_key_id: "%s"
+                  bucket_key: true
+                """.formatted(bucketKey, S3MockBackend.KMS_KEY_ID));
+        try (RunningService service = start(Map.of("modelstore.batches-dir", batches.toString()))) {
+            ModelStoreClient client = new ModelStoreClient(service);
+
+            JsonNode dsseModel = upload(client, dsse, "cpu", randomBytes(30_000));
+            JsonNode bucketKeyModel = upload(client, bucketKey, "cpu", randomBytes(30_000));
+
+            assertThat(dsseModel.get("encryption").get("algorithm").asString()).isEqualTo("aws:kms:dsse");
+            assertThat(dsseModel.get("encryption").get("kms_key_id").asString()).isEqualTo(S3MockBackend.KMS_KEY_ID);
+            assertThat(head(dsseModel).serverSideEncryptionAsString()).isEqualTo("aws:kms:dsse");
+            for (String document : documentKeys(dsseModel)) {
+                assertThat(head(document).serverSideEncryptionAsString()).as(document).isEqualTo("aws:kms:dsse");
+            }
+            assertThat(bucketKeyModel.get("encryption").get("bucket_key").asBoolean()).isTrue();
+            assertThat(head(bucketKeyModel).bucketKeyEnabled()).isTrue();
+            assertThat(client.getJson("/api/v1/models/" + bucketKey + "/policy").get("bucket_key").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
     void withoutSseNothingIsRequestedOrRecorded() {
         try (RunningService service = start(Map.of("modelstore.s3.sse", ""))) {
             ModelStoreClient client = new ModelStoreClient(service);

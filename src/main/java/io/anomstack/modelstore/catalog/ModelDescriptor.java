@@ -67,11 +67,13 @@ public record ModelDescriptor(
     }
 
     /**
-     * Server-side encryption of the model object as S3 reported it.
+     * Server-side encryption of the model object as S3 reported it, so a bucket's default encryption shows too.
      *
      * @param algorithm {@code AES256}, {@code aws:kms} or {@code aws:kms:dsse}
      * @param kmsKeyId  the KMS key, for the KMS algorithms
+     * @param bucketKey whether SSE-KMS used an S3 Bucket Key; absent when S3 did not say
      */
-    public record Encryption(String algorithm, @JsonProperty("kms_key_id") String kmsKeyId) {
+    public record Encryption(String algorithm, @JsonProperty("kms_key_id") String kmsKeyId,
+                             @JsonProperty("bucket_key") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean bucketKey) {
     }
 }

@@ -37,7 +37,7 @@ final class ObjectSink extends OutputStream {
     private static final Logger log = LoggerFactory.getLogger(ObjectSink.class);
 
     /** What S3 reported about the object it created. */
-    record StoredObject(long storedBytes, String encryption, String kmsKeyId) {
+    record StoredObject(long storedBytes, String encryption, String kmsKeyId, Boolean bucketKey) {
     }
 
     private final S3Operations operations;
@@ -129,7 +129,8 @@ final class ObjectSink extends OutputStream {
             }
         });
         uploadId = null;
-        return new StoredObject(written, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId());
+        return new StoredObject(written, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId(),
+                response.bucketKeyEnabled());
     }
 
     /** Gives up: waits for parts in flight and aborts the multipart upload. Never throws. */
@@ -265,7 +266,8 @@ final class ObjectSink extends OutputStream {
                 throw S3Errors.isPreconditionFailure(e) ? new PreconditionFailedException(key) : e;
             }
         });
-        return new StoredObject(length, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId());
+        return new StoredObject(length, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId(),
+                response.bucketKeyEnabled());
     }
 
     private void checkOpen() throws IllegalStateException {

@@ -96,7 +96,8 @@ final class S3ModelCatalog implements ModelCatalog {
             descriptor = new ModelDescriptor(model.batch(), model.metric(), model.tag(), version.value(),
                     clock.instant(), body.count(), object.storedBytes(), body.sha256Hex(), upload.contentType(),
                     stored.encoding().token(), objectSettings.storageClass().toString(),
-                    object.encryption() == null ? null : new ModelDescriptor.Encryption(object.encryption(), object.kmsKeyId()),
+                    object.encryption() == null ? null : new ModelDescriptor.Encryption(object.encryption(), object.kmsKeyId(),
+                            object.bucketKey()),
                     target.bucket(), modelKey, metadata);
             store.operations().writeDocument(store.layout().metadataKey(model, version), codec.write(descriptor), null, objectSettings);
         } catch (PreconditionFailedException e) {

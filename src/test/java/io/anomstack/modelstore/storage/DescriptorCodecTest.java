@@ -58,7 +58,7 @@ class DescriptorCodecTest {
         return new ModelDescriptor("my_batch", "cpu_usage", "pca_default", "20250131_235959_01",
                 Instant.parse("2025-01-31T23:59:59.123Z"), 1_048_576L, 524_288L,
                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "application/octet-stream", "gzip",
-                "STANDARD_IA", new ModelDescriptor.Encryption("aws:kms", "arn:aws:kms:us-east-1:111122223333:key/abc"),
+                "STANDARD_IA", new ModelDescriptor.Encryption("aws:kms", "arn:aws:kms:us-east-1:111122223333:key/abc", true),
                 "your-anomstack-models-bucket", "models/my_batch/cpu_usage/pca_default/model_20250131_235959_01.pkl", metadata);
     }
 
@@ -75,7 +75,7 @@ class DescriptorCodecTest {
         JsonNode json = writeTree(mapper, tagged());
 
         assertThat(fieldNames(json)).containsExactlyElementsOf(FIELDS);
-        assertThat(fieldNames(json.get("encryption"))).containsExactly("algorithm", "kms_key_id");
+        assertThat(fieldNames(json.get("encryption"))).containsExactly("algorithm", "kms_key_id", "bucket_key");
         assertThat(json.get("batch").asString()).isEqualTo("my_batch");
         assertThat(json.get("metric").asString()).isEqualTo("cpu_usage");
         assertThat(json.get("tag").asString()).isEqualTo("pca_default");
@@ -151,7 +151,7 @@ class DescriptorCodecTest {
 
         assertThat(read.createdAt()).isEqualTo(Instant.parse("2025-01-31T23:59:59Z"));
         assertThat(read.tag()).isNull();
-        assertThat(read.encryption()).isEqualTo(new ModelDescriptor.Encryption("AES256", null));
+        assertThat(read.encryption()).isEqualTo(new ModelDescriptor.Encryption("AES256", null, null));
         assertThat(read.metadata()).isEqualTo(Map.of("a", Map.of("b", List.of(1, "two"))));
     }
 
