@@ -67,6 +67,8 @@ final class ServiceProcess implements AutoCloseable {
                 "--spring.cloud.aws.credentials.access-key=" + s3.accessKey(),
                 "--spring.cloud.aws.credentials.secret-key=" + s3.secretKey(),
                 "--management.endpoints.web.exposure.include=health,info,metrics",
+                // The benchmark's client and memory monitor call without a key, as a service behind a gateway would.
+                "--modelstore.security.allow-anonymous=true",
                 "--spring.main.banner-mode=off"));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -7,6 +7,7 @@ import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.VersionId;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
@@ -30,7 +31,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** Downloads stream the model with headers that name and validate it; HEAD and 304 never read the bytes. */
+// The controller's behaviour, without authentication: SecurityIT covers who may call what.
 @WebMvcTest(ModelController.class)
+@AutoConfigureMockMvc(addFilters = false)
 @Import({UploadRequestReader.class, MetadataParser.class, ModelDownloads.class, BatchBundles.class, ProblemDetailsAdvice.class})
 class ModelDownloadsTest {
 

@@ -1,0 +1,73 @@
+package io.anomstack.modelstore.security;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Who may call the service, bound from {@code modelstore.security.*}. Keys are configured by the SHA-256 of their
+ * secret, so the configuration (a ConfigMap, {@code /actuator/configprops}, a log line) never holds a usable key.
+ *
+ * @param allowAnonymous everybody may do everything without a key ({@code MODELSTORE_SECURITY_ALLOW_ANONYMOUS}, default
+ *                       false). Outside local mode the service refuses to start with no key configured unless this is
+ *                       set; local mode lets anonymous callers in from loopback addresses only.
+ * @param apiKeys        the API keys ({@code MODELSTORE_SECURITY_APIKEYS_0_NAME}, {@code …_0_SHA256}, {@code …_0_ROLE},
+ *                       {@code …_0_BATCHES}, …); none by default
+ */
+@ConfigurationProperties("modelstore.security")
+public record SecurityProperties(@DefaultValue("false") boolean allowAnonymous, List<ApiKey> apiKeys) {
+
+    public SecurityProperties {
+        apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+        Set<String> names = new HashSet<>();
+        Set<String> hashes = new HashSet<>();
+        for (ApiKey key : apiKeys) {
+            if (!names.add(key.name())) {
+                throw new IllegalArgumentException("Two API keys are named '" + key.name() + "'; give each key its own name.");
+            }
+            if (!hashes.add(key.sha256())) {
+                throw new IllegalArgumentException("API keys '" + key.name() + "' and another one have the same sha256: "
+                        + "one secret would get two identities. Generate a new key for one of them.");
+            }
+        }
+    }
+
+    /**
+     * One API key.
+     *
+     * @param name    what logs and errors call it ({@code trainer-prod}); letters, digits, {@code .}, {@code _}, {@code -}
+     * @param sha256  the SHA-256 of the secret, 64 hex digits ({@code java -jar anomstack-model-store.jar hash-key})
+     * @param role    {@code reader}, {@code writer} or {@code admin}
+     * @param batches glob patterns of the batches it may touch ({@code prod_*}); default every batch
+     */
+    public record ApiKey(String name, String sha256, String role, List<String> batches) {
+
+        public ApiKey {
+            if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+                throw new IllegalArgumentException("API key name '" + name + "' is not valid: use 1-64 letters, digits, "
+                        + "'.', '_' or '-', starting with a letter or digit.");
+            }
+            if (sha256 == null || !sha256.trim().matches("[0-9a-fA-F]{64}")) {
+                throw new IllegalArgumentException("API key '" + name + "': sha256 must be the SHA-256 of the key in 64 hex "
+                        + "digits, never the key itself. Print it with: java -jar anomstack-model-store.jar hash-key");
+            }
+            sha256 = sha256.trim().toLowerCase(Locale.ROOT);
+            Role.parse(role == null ? "" : role);
+            batches = batches == null || batches.isEmpty() ? List.of("*") : List.copyOf(batches);
+            for (String glob : batches) {
+                if (glob == null || !glob.matches("[A-Za-z0-9._*?-]{1,128}")) {
+                    throw new IllegalArgumentException("API key '" + name + "': batch pattern '" + glob + "' is not valid: "
+                            + "use batch name characters with * and ? as wildcards.");
+                }
+            }
+        }
+
+        Caller caller() {
+            return new Caller(name, Role.parse(role), batches);
+        }
+    }
+}
