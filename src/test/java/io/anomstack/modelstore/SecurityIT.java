@@ -6,6 +6,16 @@ import ch.qos.logback.core.read.ListAppender;
 import io.anomstack.modelstore.security.HashKeyCommand;
 import io.anomstack.modelstore.support.RunningService;
 import io.anomstack.modelstore.support.S3ProxyBackend;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,9 +29,13 @@ import tools.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Who may do what, through the real service with API keys: the role × endpoint matrix, batch patterns, 401 and
+ * Who may do what, through the real service with API keys and with JWTs from a local identity provider's JWK set:
+ * the role × endpoint matrix, batch patterns and claims, 401 and
  * 403 as problems, public health and docs, the audit log, and the refusal to start open to the world.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,8 +58,12 @@ class SecurityIT {
     private static final String ADMIN = "admin-secret-0123456789";
     private static final String STAGING_WRITER = "staging-writer-secret-0123456789";
 
+    private static final String ISSUER = "https://idp.example.test/";
+
     private S3ProxyBackend backend;
     private RunningService service;
+    private HttpServer identityProvider;
+    private RSAKey signingKey;
     private String version;
     private final ListAppender<ILoggingEvent> audit = new ListAppender<>();
 
@@ -58,6 +77,19 @@ class SecurityIT {
         key(properties, 1, "trainer", WRITER, "writer", "prod_*");
         key(properties, 2, "operator", ADMIN, "admin", null);
         key(properties, 3, "staging-trainer", STAGING_WRITER, "writer", "staging,staging_?");
+        signingKey = new RSAKeyGenerator(2048).keyID("test-key").generate();
+        identityProvider = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] jwks = new JWKSet(signingKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        identityProvider.createContext("/jwks", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, jwks.length);
+            exchange.getResponseBody().write(jwks);
+            exchange.close();
+        });
+        identityProvider.start();
+        properties.put("modelstore.security.jwt.issuer-uri", ISSUER);
+        properties.put("modelstore.security.jwt.jwk-set-uri",
+                "http://127.0.0.1:" + identityProvider.getAddress().getPort() + "/jwks");
         service = RunningService.start(properties);
         audit.start();
         ((Logger) LoggerFactory.getLogger("audit")).addAppender(audit);
@@ -71,6 +103,7 @@ class SecurityIT {
         ((Logger) LoggerFactory.getLogger("audit")).detachAppender(audit);
         service.close();
         backend.close();
+        identityProvider.stop(0);
     }
 
     private static void key(Map<String, Object> properties, int index, String name, String secret, String role, String batches) {
@@ -109,24 +142,35 @@ class SecurityIT {
 
     @ParameterizedTest(name = "{0} {1} needs {3}")
     @MethodSource("matrix")
-    void eachRoleMayDoWhatItsRoleAllowsAndNothingMore(String method, String path, String body, String lowest) {
+    void eachRoleMayDoWhatItsRoleAllowsAndNothingMoreWithApiKeysAndWithJwts(String method, String path, String body,
+                                                                            String lowest) throws Exception {
         List<String> roles = List.of("reader", "writer", "admin");
-        Map<String, String> secrets = Map.of("reader", READER, "writer", WRITER, "admin", ADMIN);
-        for (String role : roles) {
-            HttpResponse<String> response = send(method, path.replace("{v}", version),
-                    secrets.get(role), body == null ? null : body.replace("{v}", version));
-            if (roles.indexOf(role) >= roles.indexOf(lowest)) {
-                assertThat(response.statusCode()).as(role + " " + method + " " + path + ": " + response.body())
-                        .isNotIn(401, 403).isLessThan(500);
-            } else {
-                assertThat(response.statusCode()).as(role + " " + method + " " + path).isEqualTo(403);
-                assertForbiddenProblem(method, response);
+        Map<String, String> secrets = Map.of("reader", READER, "writer", WRITER, "admin", ADMIN,
+                "jwt:reader", jwt("scorer-job", "openid models:read", List.of("prod_*"), 300),
+                "jwt:writer", jwt("trainer-job", "models:read models:write", List.of("prod_*"), 300),
+                "jwt:admin", jwt("operator", "models:admin", null, 300));
+        for (String credential : List.of("", "jwt:")) {
+            for (String role : roles) {
+                assertRole(method, path, body, lowest, roles, role, secrets.get(credential + role));
             }
-            HttpResponse<String> anonymous = send(method, path.replace("{v}", version), null, body);
-            assertThat(anonymous.statusCode()).as("anonymous " + method + " " + path).isEqualTo(401);
-            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                    value -> assertThat(value).startsWith("Bearer realm=\"anomstack-model-store\""));
         }
+    }
+
+    private void assertRole(String method, String path, String body, String lowest, List<String> roles, String role,
+                            String secret) {
+        HttpResponse<String> response = send(method, path.replace("{v}", version),
+                secret, body == null ? null : body.replace("{v}", version));
+        if (roles.indexOf(role) >= roles.indexOf(lowest)) {
+            assertThat(response.statusCode()).as(role + " " + method + " " + path + ": " + response.body())
+                    .isNotIn(401, 403).isLessThan(500);
+        } else {
+            assertThat(response.statusCode()).as(role + " " + method + " " + path).isEqualTo(403);
+            assertForbiddenProblem(method, response);
+        }
+        HttpResponse<String> anonymous = send(method, path.replace("{v}", version), null, body);
+        assertThat(anonymous.statusCode()).as("anonymous " + method + " " + path).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                value -> assertThat(value).startsWith("Bearer realm=\"anomstack-model-store\""));
     }
 
     @Test
@@ -141,6 +185,26 @@ class SecurityIT {
         assertThat(send("GET", "/api/v1/models/prod_a/cpu/latest", STAGING_WRITER, null).statusCode()).isEqualTo(403);
         assertThat(send("GET", "/api/v1/models/staging/cpu/latest", READER, null).statusCode()).isEqualTo(403);
         assertThat(send("GET", "/api/v1/models/staging/cpu/latest", ADMIN, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aJwtIsTrustedOnlyWhenSignedByTheProviderForThisIssuerUnexpiredAndItsScopesAndBatchClaimDecide() throws Exception {
+        String latest = "/api/v1/models/prod_a/cpu/latest";
+        assertThat(send("GET", latest, jwt("scorer-job", "models:read", null, 300), null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", latest, jwt("scorer-job", "models:read", null, -120), null).statusCode()).isEqualTo(401);
+        RSAKey stranger = new RSAKeyGenerator(2048).keyID("test-key").generate();
+        assertThat(send("GET", latest, sign(stranger, "mallory", ISSUER, "models:admin", null, 300), null).statusCode())
+                .isEqualTo(401);
+        assertThat(send("GET", latest, sign(signingKey, "mallory", "https://other.example.test/", "models:admin", null, 300),
+                null).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> noScope = send("GET", latest, jwt("someone", "openid profile", null, 300), null);
+        assertThat(noScope.statusCode()).isEqualTo(403);
+        assertThat(json(noScope.body()).get("detail").asString()).contains("jwt:someone", "models:read");
+
+        String stagingOnly = jwt("staging-job", "models:write", List.of("staging*"), 300);
+        assertThat(send("POST", "/api/v1/models/staging_jwt/cpu", stagingOnly, "model").statusCode()).isEqualTo(201);
+        assertThat(send("POST", "/api/v1/models/prod_a/cpu", stagingOnly, "model").statusCode()).isEqualTo(403);
     }
 
     @Test
@@ -234,6 +298,23 @@ class SecurityIT {
             request.header("Authorization", "Bearer " + key);
         }
         return service.send(request);
+    }
+
+    private String jwt(String subject, String scope, List<String> batches, int secondsToLive) throws JOSEException {
+        return sign(signingKey, subject, ISSUER, scope, batches, secondsToLive);
+    }
+
+    private static String sign(RSAKey key, String subject, String issuer, String scope, List<String> batches,
+                               int secondsToLive) throws JOSEException {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject).issuer(issuer).claim("scope", scope)
+                .issueTime(Date.from(now.minusSeconds(600))).expirationTime(Date.from(now.plusSeconds(secondsToLive)));
+        if (batches != null) {
+            claims.claim("anomstack_batches", batches);
+        }
+        SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims.build());
+        token.sign(new RSASSASigner(key));
+        return token.serialize();
     }
 
     private static String sha256(String secret) {

@@ -16,7 +16,8 @@ import java.net.InetAddress;
 import java.util.Optional;
 
 /**
- * Authenticates a request by its API key ({@code Authorization: Bearer <key>} or {@code X-API-Key: <key>}). A request
+ * Authenticates a request by its API key ({@code Authorization: Bearer <key>} or {@code X-API-Key: <key>}), unless a
+ * JWT already authenticated it. A request
  * without a key is anonymous: let in where anonymous access is allowed, else left for the authorisation rules to turn
  * away with 401. A wrong key is answered 401 at once, whatever anonymous callers may do: a job with a typo in its key
  * must find out.
@@ -42,6 +43,12 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (SecurityContextHolder.getContext().getAuthentication() instanceof CallerAuthentication token) {
+            // A JWT, authenticated by the resource server's filter before this one.
+            request.setAttribute(CALLER_ATTRIBUTE, token.getPrincipal());
+            chain.doFilter(request, response);
+            return;
+        }
         Optional<String> secret = presentedKey(request);
         Caller caller;
         if (secret.isPresent()) {
@@ -63,6 +70,11 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
         SecurityContextHolder.setContext(context);
         request.setAttribute(CALLER_ATTRIBUTE, caller);
         chain.doFilter(request, response);
+    }
+
+    /** Whether a bearer token has the shape of a JWT (three base64url parts): those go to the JWT decoder. */
+    static boolean looksLikeJwt(String token) {
+        return token.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
     }
 
     private static Optional<String> presentedKey(HttpServletRequest request) {

@@ -42,7 +42,7 @@ final class AuditLog extends OncePerRequestFilter {
             String version = version(request.getRequestURI(), response.getHeader(HttpHeaders.LOCATION));
             audit.info("caller={} role={} action=\"{} {}\" query=\"{}\" version={} status={} outcome={} duration_ms={}",
                     caller instanceof Caller c ? c.name() : "unauthenticated",
-                    caller instanceof Caller c ? c.role().label() : "-",
+                    caller instanceof Caller c ? c.roleLabel() : "-",
                     request.getMethod(), request.getRequestURI(),
                     request.getQueryString() == null ? "" : request.getQueryString(),
                     version == null ? "-" : version, status, outcome(status), (System.nanoTime() - start) / 1_000_000);

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * Who is calling: a configured API key (by its name, never its secret) or an anonymous caller where that is allowed.
  *
  * @param name    the key's name, for logs and error messages
- * @param role    what it may do
+ * @param role    what it may do; {@code null} for a token that carries none of the service's scopes
  * @param batches glob patterns ({@code *}, {@code ?}) of the batches it may touch
  */
 public record Caller(String name, Role role, List<String> batches) {
@@ -21,6 +21,10 @@ public record Caller(String name, Role role, List<String> batches) {
     /** Full access without credentials: local mode on loopback, or {@code allow-anonymous}. */
     static Caller anonymous() {
         return new Caller(ANONYMOUS, Role.ADMIN, List.of("*"));
+    }
+
+    String roleLabel() {
+        return role == null ? "none" : role.label();
     }
 
     /** Whether this caller's batch patterns cover {@code batch}. */

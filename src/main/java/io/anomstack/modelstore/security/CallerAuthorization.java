@@ -29,6 +29,9 @@ final class CallerAuthorization implements AuthorizationManager<RequestAuthoriza
             return new AuthorizationDecision(false);
         }
         Caller caller = authenticated.getPrincipal();
+        if (caller.role() == null) {
+            return new Denial("its token has none of the scopes models:read, models:write or models:admin.");
+        }
         if (caller.role().compareTo(role) < 0) {
             return new Denial("to " + action + " takes the " + role.label() + " role.");
         }

@@ -11,6 +11,10 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -32,7 +36,7 @@ class SecurityConfiguration {
         if (properties.allowAnonymous()) {
             log.warn("SECURITY: modelstore.security.allow-anonymous=true: anybody who can reach this service may read, "
                     + "write and delete every model without a key.");
-        } else if (keys.isEmpty() && !s3.localMode()) {
+        } else if (keys.isEmpty() && !properties.jwt().enabled() && !s3.localMode()) {
             throw new InsecureConfigurationException();
         } else if (keys.isEmpty()) {
             log.info("Local mode without API keys: anonymous callers are let in from loopback addresses only.");
@@ -43,6 +47,18 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityProperties properties, S3StorageProperties s3,
                                             ApiKeys keys, JsonMapper jsonMapper) throws Exception {
+        if (properties.jwt().enabled()) {
+            DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
+            http.oauth2ResourceServer(jwt -> jwt
+                    // API keys are bearer tokens too: only JWT-shaped ones go to the decoder.
+                    .bearerTokenResolver(request -> {
+                        String token = bearer.resolve(request);
+                        return token != null && ApiKeyAuthenticationFilter.looksLikeJwt(token) ? token : null;
+                    })
+                    .authenticationEntryPoint(new SecurityProblems(jsonMapper))
+                    .jwt(decoder -> decoder.decoder(jwtDecoder(properties.jwt()))
+                            .jwtAuthenticationConverter(new JwtCallers(properties.jwt().batchClaim()))));
+        }
         SecurityProblems problems = new SecurityProblems(jsonMapper);
         ApiKeyAuthenticationFilter.AnonymousAccess anonymous =
                 new ApiKeyAuthenticationFilter.AnonymousAccess(properties.allowAnonymous(), s3.localMode());
@@ -70,6 +86,18 @@ class SecurityConfiguration {
                         .requestMatchers(BATCH, UNDER_BATCH).access(administer)
                         .anyRequest().authenticated())
                 .build();
+    }
+
+    /**
+     * Keys from the JWK set (named directly or found through the issuer's discovery document, fetched on first use so
+     * that start-up does not depend on the identity provider); the issuer, when configured, must match {@code iss}.
+     */
+    private static JwtDecoder jwtDecoder(SecurityProperties.Jwt jwt) {
+        NimbusJwtDecoder decoder = jwt.jwkSetUri() != null ? NimbusJwtDecoder.withJwkSetUri(jwt.jwkSetUri()).build()
+                : NimbusJwtDecoder.withIssuerLocation(jwt.issuerUri()).build();
+        decoder.setJwtValidator(jwt.issuerUri() != null ? JwtValidators.createDefaultWithIssuer(jwt.issuerUri())
+                : JwtValidators.createDefault());
+        return decoder;
     }
 
     /** The audit log wraps the security filters (order -100), so that refused writes are audited too. */

@@ -49,7 +49,7 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
             throws IOException {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         String who = authentication instanceof CallerAuthentication caller
-                ? "Key '" + caller.getName() + "' (role " + caller.getPrincipal().role().label() + ")" : "This caller";
+                ? "Caller '" + caller.getName() + "' (role " + caller.getPrincipal().roleLabel() + ")" : "This caller";
         String reason = e instanceof AuthorizationDeniedException denied
                 && denied.getAuthorizationResult() instanceof CallerAuthorization.Denial denial
                 ? denial.reason() : "the request is not allowed.";

@@ -17,12 +17,15 @@ import java.util.Set;
  *                       set; local mode lets anonymous callers in from loopback addresses only.
  * @param apiKeys        the API keys ({@code MODELSTORE_SECURITY_APIKEYS_0_NAME}, {@code …_0_SHA256}, {@code …_0_ROLE},
  *                       {@code …_0_BATCHES}, …); none by default
+ * @param jwt            OAuth2/OIDC bearer tokens, off unless an issuer or a JWK set is configured
  */
 @ConfigurationProperties("modelstore.security")
-public record SecurityProperties(@DefaultValue("false") boolean allowAnonymous, List<ApiKey> apiKeys) {
+public record SecurityProperties(@DefaultValue("false") boolean allowAnonymous, List<ApiKey> apiKeys,
+                                 @DefaultValue Jwt jwt) {
 
     public SecurityProperties {
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+        jwt = jwt == null ? new Jwt(null, null, null) : jwt;
         Set<String> names = new HashSet<>();
         Set<String> hashes = new HashSet<>();
         for (ApiKey key : apiKeys) {
@@ -33,6 +36,34 @@ public record SecurityProperties(@DefaultValue("false") boolean allowAnonymous, 
                 throw new IllegalArgumentException("API keys '" + key.name() + "' and another one have the same sha256: "
                         + "one secret would get two identities. Generate a new key for one of them.");
             }
+        }
+    }
+
+    /**
+     * JWTs from an OAuth2/OIDC provider. The token's scopes {@code models:read}, {@code models:write} and
+     * {@code models:admin} give the reader, writer and admin roles; a batch claim, when the token has it, limits the
+     * batches like an API key's patterns.
+     *
+     * @param issuerUri  the issuer ({@code MODELSTORE_SECURITY_JWT_ISSUER_URI}): its discovery document names the keys,
+     *                   and tokens must carry it as {@code iss}
+     * @param jwkSetUri  the provider's JWK set ({@code MODELSTORE_SECURITY_JWT_JWK_SET_URI}), when there is no discovery
+     * @param batchClaim the claim listing the batch patterns a token may touch ({@code MODELSTORE_SECURITY_JWT_BATCH_CLAIM},
+     *                   default {@code anomstack_batches}); a token without it may touch every batch
+     */
+    public record Jwt(String issuerUri, String jwkSetUri, @DefaultValue("anomstack_batches") String batchClaim) {
+
+        public Jwt {
+            issuerUri = blankToNull(issuerUri);
+            jwkSetUri = blankToNull(jwkSetUri);
+            batchClaim = blankToNull(batchClaim) == null ? "anomstack_batches" : batchClaim.trim();
+        }
+
+        public boolean enabled() {
+            return issuerUri != null || jwkSetUri != null;
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value.trim();
         }
     }
 
