@@ -61,6 +61,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .body(detail);
     }
 
+    @ExceptionHandler(TooManyUploadsException.class)
+    ResponseEntity<ProblemDetail> tooManyUploads(TooManyUploadsException e, HttpServletRequest request) {
+        ProblemDetail detail = new Problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-uploads", "Too many uploads")
+                .detail(e.getMessage(), request);
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).body(detail);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request, HttpServletResponse response)
             throws Exception {

@@ -11,15 +11,22 @@ import java.nio.file.Path;
  *
  * @param maxModelSize largest model body accepted; larger uploads get 413 and leave nothing behind (default 5GB)
  * @param dataDir      where local mode's embedded S3 server keeps its files ({@code MODELSTORE_DATA_DIR}, default {@code ./data})
+ * @param maxConcurrentUploads uploads this instance takes at once ({@code MODELSTORE_MAX_CONCURRENT_UPLOADS}, default 8);
+ *                     more get 429 with {@code Retry-After}. Each upload holds up to part size × (parts in flight + 1)
+ *                     of memory, so this bounds the heap uploads can take.
  */
 @ConfigurationProperties("modelstore")
 public record ModelStoreProperties(
         @DefaultValue("5GB") DataSize maxModelSize,
-        @DefaultValue("./data") String dataDir) {
+        @DefaultValue("./data") String dataDir,
+        @DefaultValue("8") int maxConcurrentUploads) {
 
     public ModelStoreProperties {
         if (maxModelSize.toBytes() <= 0) {
             throw new IllegalArgumentException("modelstore.max-model-size must be positive.");
+        }
+        if (maxConcurrentUploads < 1) {
+            throw new IllegalArgumentException("MODELSTORE_MAX_CONCURRENT_UPLOADS must be at least 1.");
         }
     }
 

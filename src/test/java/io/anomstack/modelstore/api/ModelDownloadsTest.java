@@ -7,6 +7,8 @@ import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.VersionId;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import io.anomstack.modelstore.config.ModelStoreProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
@@ -34,6 +36,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 // The controller's behaviour, without authentication: SecurityIT covers who may call what.
 @WebMvcTest(ModelController.class)
 @AutoConfigureMockMvc(addFilters = false)
+@EnableConfigurationProperties(ModelStoreProperties.class)
 @Import({UploadRequestReader.class, MetadataParser.class, ModelDownloads.class, BatchBundles.class, ProblemDetailsAdvice.class})
 class ModelDownloadsTest {
 
