@@ -37,7 +37,7 @@ public record ArchiveState(
 
     /** The state of an object in {@code storageClass} (and Intelligent-Tiering {@code accessTier}, or null). */
     public static ArchiveState of(String storageClass, String accessTier, RestoreStatus restore, Instant restoredUntil) {
-        boolean archived = ARCHIVE_CLASSES.contains(storageClass) || accessTier != null;
+        boolean archived = storageClass != null && ARCHIVE_CLASSES.contains(storageClass) || accessTier != null;
         return new ArchiveState(storageClass, archived, accessTier,
                 archived && restore == null ? RestoreStatus.NONE : restore, restoredUntil);
     }
@@ -51,7 +51,8 @@ public record ArchiveState(
 
     /** DEEP_ARCHIVE and Intelligent-Tiering's Deep Archive Access tier: slower restores, no Expedited tier. */
     public boolean deep() {
-        return DEEP.contains(storageClass) || DEEP.contains(accessTier);
+        // Set.of(…).contains(null) throws: S3 may name neither.
+        return storageClass != null && DEEP.contains(storageClass) || accessTier != null && DEEP.contains(accessTier);
     }
 
     /**
