@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -35,6 +36,7 @@ import static io.anomstack.modelstore.support.ModelStoreClient.json;
 import static io.anomstack.modelstore.support.TestData.lowEntropyBytes;
 import static io.anomstack.modelstore.support.TestData.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Versions whose model objects a lifecycle rule archived, through the running service. S3Proxy stores the objects;
@@ -147,8 +149,14 @@ class ArchivedVersionsIT {
             HttpResponse<String> expedited = post(service, deepBase + "/restore?tag=pca&tier=Expedited");
             assertThat(expedited.statusCode()).isEqualTo(400);
             assertThat(json(expedited.body()).get("detail").asString()).contains("no Expedited restores from DEEP_ARCHIVE");
-            // The bundle opens its first model before anything is sent: a clean 409 too.
-            assertThat(client.get("/api/v1/models/deep/_bundle").statusCode()).isEqualTo(409);
+            // The bundle opens its first model before anything is sent: a clean 409 too. Once bytes are out, an archived
+            // model further on can only cut the transfer short, never end it as if the tar were complete.
+            HttpResponse<String> bundle = client.get("/api/v1/models/deep/_bundle");
+            assertThat(bundle.statusCode()).isEqualTo(409);
+            assertThat(bundle.headers().firstValue("Content-Disposition")).isEmpty();
+            assertThat(json(bundle.body()).get("type").asString()).isEqualTo("urn:anomstack:model-store:problem:model-archived");
+            client.uploadRaw("deep", "a_first", null, randomBytes(256 * 1024), null);
+            assertThatThrownBy(() -> client.download("/api/v1/models/deep/_bundle")).isInstanceOf(UncheckedIOException.class);
 
             // A small compressed model is decoded once into the read cache: a refused read must not be cached as anything.
             JsonNode zstd = json(client.uploadRaw("tiered", "mem", null, lowEntropyBytes(50_000), null).body());
