@@ -46,7 +46,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ModelStoreException.class)
     ResponseEntity<ProblemDetail> modelStoreError(ModelStoreException e, HttpServletRequest request,
-                                                  HttpServletResponse servletResponse) throws ModelStoreException {
+                                                  HttpServletResponse servletResponse) {
         if (servletResponse.isCommitted()) {
             // A bundle reached an archived or unreadable model after its first bytes were out: as in unexpected(), the
             // connection closing short is the only signal left.
