@@ -1,8 +1,8 @@
 package io.anomstack.modelstore.api;
 
+import io.anomstack.modelstore.catalog.ArchiveState;
 import io.anomstack.modelstore.catalog.DigestMismatchException;
 import io.anomstack.modelstore.catalog.InvalidNameException;
-import io.anomstack.modelstore.catalog.ArchiveState;
 import io.anomstack.modelstore.catalog.InvalidRequestException;
 import io.anomstack.modelstore.catalog.ModelArchivedException;
 import io.anomstack.modelstore.catalog.ModelNotFoundException;
