@@ -193,7 +193,11 @@ public abstract class ModelStoreContract {
         assertThat(latestMetadata.get("pinned").asBoolean()).isFalse();
         tools.jackson.databind.node.ObjectNode withoutPin = (tools.jackson.databind.node.ObjectNode) latestMetadata.deepCopy();
         withoutPin.remove("pinned");
-        assertThat(client.getJson(path(batch, "cpu", null, "/versions/" + version + "/metadata"))).isEqualTo(withoutPin);
+        tools.jackson.databind.node.ObjectNode described = (tools.jackson.databind.node.ObjectNode)
+                client.getJson(path(batch, "cpu", null, "/versions/" + version + "/metadata"));
+        // A version's metadata adds the model object's live archive state to the stored descriptor.
+        assertThat(described.remove("archive").get("archived").asBoolean()).isFalse();
+        assertThat(described).isEqualTo(withoutPin);
     }
 
     @Test

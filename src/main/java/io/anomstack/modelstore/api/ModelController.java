@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.api;
 
+import io.anomstack.modelstore.catalog.ArchiveState;
 import io.anomstack.modelstore.catalog.InvalidRequestException;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
@@ -8,6 +9,8 @@ import io.anomstack.modelstore.catalog.ModelSummary;
 import io.anomstack.modelstore.catalog.VersionId;
 import io.anomstack.modelstore.catalog.VersionPage;
 import io.anomstack.modelstore.catalog.PruneResult;
+import io.anomstack.modelstore.catalog.RestoreResult;
+import io.anomstack.modelstore.catalog.RestoreTier;
 import io.anomstack.modelstore.policy.BatchPolicies;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -45,6 +48,8 @@ import java.util.TreeMap;
 @Tag(name = "models", description = "Upload, list, download and delete the model versions of Anomstack metric batches")
 class ModelController {
 
+    /** Ten years: longer than anyone should keep a temporary copy billed at STANDARD rates. */
+    private static final int MAX_RESTORE_DAYS = 3650;
     private static final String TAG_DOC = "Model tag, for metrics with several models (one per Anomstack model_configs entry), e.g. pca_default";
 
     private final ModelCatalog catalog;
@@ -246,10 +251,46 @@ class ModelController {
     }
 
     @GetMapping("/{batch}/{metric}/versions/{version}/metadata")
-    @Operation(summary = "Describe one version")
+    @Operation(summary = "Describe one version",
+            description = "With 'archive': the model object's live storage class, whether it is archived and readable, "
+                    + "and the status of a restore, from one HeadObject (absent when S3 could not be asked).")
     ModelDescriptor versionMetadata(@PathVariable String batch, @PathVariable String metric, @PathVariable String version,
                                     @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag) {
-        return catalog.version(new ModelRef(batch, metric, tag), VersionId.parse(version));
+        return catalog.describe(new ModelRef(batch, metric, tag), VersionId.parse(version));
+    }
+
+    @PostMapping("/{batch}/{metric}/versions/{version}/restore")
+    @Operation(summary = "Restore an archived version",
+            description = "Starts an S3 restore of a version whose model object a lifecycle rule moved to GLACIER, "
+                    + "DEEP_ARCHIVE or an INTELLIGENT_TIERING archive tier; downloads answer 409 until it has finished. "
+                    + "Typical times: Expedited 1-5 minutes (not from DEEP_ARCHIVE or Deep Archive Access), Standard 3-5 "
+                    + "hours (within 12 hours from the deep tiers), Bulk 5-12 hours (within 48 hours). Repeating the "
+                    + "request is harmless: while a restore runs it answers 202 again; once restored it answers 200 and "
+                    + "the restored copy's days count from today. The service needs s3:RestoreObject for this.")
+    @ApiResponse(responseCode = "202", description = "Restore started, or already in progress")
+    @ApiResponse(responseCode = "200", description = "Restored: downloads work until archive.restored_until")
+    @ApiResponse(responseCode = "400", description = "Not archived, bad days or tier, or Expedited from a deep archive",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "404", description = "No such version", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "502", description = "The service may not restore (s3:RestoreObject missing)",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<RestoreResult> restore(
+            @PathVariable String batch, @PathVariable String metric,
+            @PathVariable @Parameter(example = "20250131_235959") String version,
+            @RequestParam(required = false) @Parameter(description = TAG_DOC) String tag,
+            @RequestParam(defaultValue = "7") @Parameter(description = "Days the restored copy stays readable, 1 to "
+                    + MAX_RESTORE_DAYS + "; INTELLIGENT_TIERING objects move back to their Frequent Access tier for good "
+                    + "and ignore it") int days,
+            @RequestParam(defaultValue = "Standard") @Parameter(description = "Restore speed",
+                    schema = @Schema(allowableValues = {"Expedited", "Standard", "Bulk"})) String tier) {
+        ModelRef model = new ModelRef(batch, metric, tag);
+        VersionId id = VersionId.parse(version);
+        if (days < 1 || days > MAX_RESTORE_DAYS) {
+            throw new InvalidRequestException("days must be between 1 and " + MAX_RESTORE_DAYS + ", not " + days + ".");
+        }
+        RestoreResult result = catalog.restore(model, id, days, RestoreTier.parse(tier));
+        return ResponseEntity.status(result.status() == ArchiveState.RestoreStatus.RESTORED ? HttpStatus.OK : HttpStatus.ACCEPTED)
+                .body(result);
     }
 
     @DeleteMapping("/{batch}/{metric}/versions/{version}")

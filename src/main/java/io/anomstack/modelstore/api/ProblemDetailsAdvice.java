@@ -1,11 +1,14 @@
 package io.anomstack.modelstore.api;
 
+import io.anomstack.modelstore.catalog.ArchiveState;
 import io.anomstack.modelstore.catalog.DigestMismatchException;
 import io.anomstack.modelstore.catalog.InvalidNameException;
 import io.anomstack.modelstore.catalog.InvalidRequestException;
+import io.anomstack.modelstore.catalog.ModelArchivedException;
 import io.anomstack.modelstore.catalog.ModelNotFoundException;
 import io.anomstack.modelstore.catalog.ModelStoreException;
 import io.anomstack.modelstore.catalog.ModelTooLargeException;
+import io.anomstack.modelstore.catalog.RestoreTier;
 import io.anomstack.modelstore.catalog.StoreAccessException;
 import io.anomstack.modelstore.catalog.StoreUnavailableException;
 import io.anomstack.modelstore.catalog.UploadInterruptedException;
@@ -23,8 +26,11 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.util.UriComponentsBuilder;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Every error as an RFC 9457 problem detail: what was wrong and what to do, never a stack trace.
@@ -39,7 +45,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     static final String RETRY_AFTER_SECONDS = "5";
 
     @ExceptionHandler(ModelStoreException.class)
-    ResponseEntity<ProblemDetail> modelStoreError(ModelStoreException e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> modelStoreError(ModelStoreException e, HttpServletRequest request,
+                                                  HttpServletResponse servletResponse) {
+        if (servletResponse.isCommitted()) {
+            // A bundle reached an archived or unreadable model after its first bytes were out: as in unexpected(), the
+            // connection closing short is the only signal left.
+            log.warn("{} {} ended early: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+            throw e;
+        }
         Problem problem = Problem.of(e);
         if (problem.status().is5xxServerError()) {
             log.warn("{} {} failed: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
@@ -48,7 +61,45 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         if (e instanceof StoreUnavailableException) {
             response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
+        if (e instanceof ModelArchivedException archived) {
+            return response.body(archivedProblem(problem, archived, request));
+        }
         return response.body(problem.detail(e.getMessage(), request));
+    }
+
+    /** Says how to get the version back: the restore request to send, and how long each tier takes for its archive. */
+    private static ProblemDetail archivedProblem(Problem problem, ModelArchivedException e, HttpServletRequest request) {
+        ArchiveState state = e.state();
+        UriComponentsBuilder version = UriComponentsBuilder.fromPath("/api/v1/models/{batch}/{metric}/versions/{version}");
+        if (e.model().tag() != null) {
+            version.queryParam("tag", e.model().tag());
+        }
+        Map<String, String> uri = Map.of("batch", e.model().batch(), "metric", e.model().metric(), "version", e.version().value());
+        String restoreUrl = version.cloneBuilder().path("/restore").buildAndExpand(uri).toUriString();
+        String metadataUrl = version.cloneBuilder().path("/metadata").buildAndExpand(uri).toUriString();
+        Map<String, String> tiers = new LinkedHashMap<>();
+        RestoreTier.availableTiers(state).forEach(tier -> tiers.put(tier.token(), tier.typicalDuration(state)));
+        String message = e.getMessage();
+        if (state.restore() != ArchiveState.RestoreStatus.IN_PROGRESS) {
+            String example = restoreUrl + (restoreUrl.contains("?") ? "&" : "?")
+                    + (state.restoresInPlace() ? "" : "days=7&") + "tier=Standard";
+            message += " Restore it with POST " + example + " (typical times: " + String.join(", ",
+                    tiers.entrySet().stream().map(tier -> tier.getKey() + " " + tier.getValue()).toList())
+                    + "), then download it again once GET " + metadataUrl + " shows archive.readable true.";
+        } else {
+            message += " GET " + metadataUrl + " shows its progress.";
+        }
+        ProblemDetail detail = problem.detail(message, request);
+        detail.setProperty("storage_class", state.storageClass());
+        if (state.accessTier() != null) {
+            detail.setProperty("access_tier", state.accessTier());
+        }
+        if (state.restore() != null) {
+            detail.setProperty("restore", state.restore().token());
+        }
+        detail.setProperty("restore_url", restoreUrl);
+        detail.setProperty("restore_tiers", tiers);
+        return detail;
     }
 
     @ExceptionHandler(RangeNotSatisfiableException.class)
@@ -112,6 +163,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             }
             if (e instanceof VersionConflictException) {
                 return new Problem(HttpStatus.CONFLICT, "version-conflict", "Version conflict");
+            }
+            if (e instanceof ModelArchivedException) {
+                return new Problem(HttpStatus.CONFLICT, "model-archived", "Model archived");
             }
             if (e instanceof VersionInUseException) {
                 return new Problem(HttpStatus.CONFLICT, "version-in-use", "Version in use");

@@ -25,7 +25,23 @@ public interface ModelCatalog {
 
     ModelDescriptor version(ModelRef model, VersionId version);
 
-    /** Opens the stored bytes of a version described by {@link #latest} or {@link #version}, in its stored encoding. */
+    /**
+     * A version's descriptor with the model object's live archive state (one request to the store), or without it
+     * when the store could not tell.
+     */
+    ModelDescriptor describe(ModelRef model, VersionId version);
+
+    /**
+     * Starts restoring an archived version, or extends its restored copy to {@code days} from now.
+     *
+     * @throws InvalidRequestException when the version is not archived, or the tier is not offered for its archive
+     */
+    RestoreResult restore(ModelRef model, VersionId version, int days, RestoreTier tier);
+
+    /**
+     * Opens the stored bytes of a version described by {@link #latest} or {@link #version}, in its stored encoding.
+     * This and the other open methods throw {@link ModelArchivedException} when the store keeps the bytes archived.
+     */
     ModelContent open(ModelDescriptor version);
 
     /** Opens the original bytes of a version, decoding them when they are stored compressed. */
@@ -44,7 +60,11 @@ public interface ModelCatalog {
      */
     void deleteVersion(ModelRef model, VersionId version);
 
-    /** Rollback: makes an existing, possibly older, version latest until the next upload. */
+    /**
+     * Rollback: makes an existing, possibly older, version latest until the next upload.
+     *
+     * @throws ModelArchivedException when the version is archived and not restored
+     */
     ModelDescriptor pinLatest(ModelRef model, VersionId version);
 
     /** The model's aliases and the versions they point to, sorted by alias. */
@@ -53,7 +73,11 @@ public interface ModelCatalog {
     /** The version an alias points to. */
     ModelDescriptor alias(ModelRef model, String alias);
 
-    /** Points an alias, new or existing, at an existing version. */
+    /**
+     * Points an alias, new or existing, at an existing version.
+     *
+     * @throws ModelArchivedException when the version is archived and not restored
+     */
     ModelDescriptor setAlias(ModelRef model, String alias, VersionId version);
 
     void deleteAlias(ModelRef model, String alias);

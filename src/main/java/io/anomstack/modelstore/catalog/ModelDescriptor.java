@@ -13,7 +13,7 @@ import java.util.Map;
  * ({@code metadata_{version}.json}) and the API's description of a version.
  */
 @JsonPropertyOrder({"batch", "metric", "tag", "version", "created_at", "size_bytes", "stored_bytes", "sha256",
-        "content_type", "content_encoding", "storage_class", "encryption", "bucket", "key", "metadata", "pinned"})
+        "content_type", "content_encoding", "storage_class", "encryption", "bucket", "key", "metadata", "pinned", "archive"})
 @Schema(description = "One stored model version")
 public record ModelDescriptor(
         @Schema(example = "my_batch") String batch,
@@ -35,7 +35,11 @@ public record ModelDescriptor(
         @JsonInclude(JsonInclude.Include.NON_NULL)
         @Schema(description = "Only on latest: whether a rollback pinned this older version as latest (until a newer upload)",
                 nullable = true)
-        Boolean pinned) {
+        Boolean pinned,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "Only on a version's metadata: the model object's live archive state in S3. storage_class above "
+                + "is the class it was written in; lifecycle rules may have moved it since.", nullable = true)
+        ArchiveState archive) {
 
     /** A version's descriptor, as its metadata document holds it: whether it is latest is not its own property. */
     public ModelDescriptor(String batch, String metric, String tag, String version, Instant createdAt, long sizeBytes,
@@ -43,19 +47,25 @@ public record ModelDescriptor(
                            String storageClass, Encryption encryption, String bucket, String key,
                            Map<String, Object> metadata) {
         this(batch, metric, tag, version, createdAt, sizeBytes, storedBytes, sha256, contentType, contentEncoding,
-                storageClass, encryption, bucket, key, metadata, null);
+                storageClass, encryption, bucket, key, metadata, null, null);
     }
 
     /** This descriptor as latest, pinned there by a rollback or not. */
     public ModelDescriptor asLatest(boolean pinnedByRollback) {
         return new ModelDescriptor(batch, metric, tag, version, createdAt, sizeBytes, storedBytes, sha256, contentType,
-                contentEncoding, storageClass, encryption, bucket, key, metadata, pinnedByRollback);
+                contentEncoding, storageClass, encryption, bucket, key, metadata, pinnedByRollback, null);
     }
 
-    /** This descriptor without latest's pin flag: the version's own description. */
+    /** This descriptor without latest's pin flag or live archive state: the version's own description, as stored. */
     public ModelDescriptor asVersion() {
-        return pinned == null ? this : new ModelDescriptor(batch, metric, tag, version, createdAt, sizeBytes, storedBytes,
-                sha256, contentType, contentEncoding, storageClass, encryption, bucket, key, metadata, null);
+        return pinned == null && archive == null ? this : new ModelDescriptor(batch, metric, tag, version, createdAt,
+                sizeBytes, storedBytes, sha256, contentType, contentEncoding, storageClass, encryption, bucket, key, metadata);
+    }
+
+    /** This version's descriptor with the model object's live archive state. */
+    public ModelDescriptor withArchive(ArchiveState state) {
+        return new ModelDescriptor(batch, metric, tag, version, createdAt, sizeBytes, storedBytes, sha256, contentType,
+                contentEncoding, storageClass, encryption, bucket, key, metadata, pinned, state);
     }
 
     public ModelRef ref() {

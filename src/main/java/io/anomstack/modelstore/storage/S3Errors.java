@@ -4,6 +4,7 @@ import io.anomstack.modelstore.catalog.StoreAccessException;
 import io.anomstack.modelstore.catalog.StoreUnavailableException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.InvalidObjectStateException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.util.Set;
@@ -24,6 +25,9 @@ final class S3Errors {
         if (e instanceof S3Exception s3) {
             String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
             int status = s3.statusCode();
+            if (isArchived(e)) {
+                return archived(s3, where, action);
+            }
             if ("NoSuchBucket".equals(code)) {
                 return new StoreAccessException("The " + where + " does not exist (while " + action + "). "
                         + "Create it or fix S3_BUCKET_NAME / AWS_REGION.", e);
@@ -68,6 +72,23 @@ final class S3Errors {
 
     private static Throwable causeOf(Throwable e) {
         return e instanceof SdkException || e.getCause() == null ? e : e.getCause();
+    }
+
+    /** S3's answer to reading an archived object: 403 InvalidObjectState. */
+    static boolean isArchived(SdkException e) {
+        return e instanceof InvalidObjectStateException || e instanceof S3Exception s3 && s3.statusCode() == 403
+                && s3.awsErrorDetails() != null && "InvalidObjectState".equals(s3.awsErrorDetails().errorCode());
+    }
+
+    private static ObjectArchivedException archived(S3Exception e, String where, String action) {
+        // The modeled exception carries the StorageClass and AccessTier elements of S3's error document.
+        String storageClass = e instanceof InvalidObjectStateException state ? state.storageClassAsString() : null;
+        String accessTier = e instanceof InvalidObjectStateException state ? state.accessTierAsString() : null;
+        return new ObjectArchivedException("An object of the " + where + " is archived"
+                + (storageClass == null ? "" : " in " + storageClass) + " and S3 refuses to read it (while " + action
+                + "). The service's metadata documents, pointers and aliases must stay readable: keep lifecycle "
+                + "transitions to archive classes away from them (S3's default 128 KB minimum object size for "
+                + "transitions does).", storageClass, accessTier, e);
     }
 
     static boolean isPreconditionFailure(SdkException e) {

@@ -1,7 +1,9 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.catalog.ArchiveState;
 import io.anomstack.modelstore.catalog.InvalidNameException;
 import io.anomstack.modelstore.catalog.InvalidRequestException;
+import io.anomstack.modelstore.catalog.ModelArchivedException;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelContent;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
@@ -13,13 +15,18 @@ import io.anomstack.modelstore.catalog.ModelSummary;
 import io.anomstack.modelstore.catalog.ModelTooLargeException;
 import io.anomstack.modelstore.catalog.ModelUpload;
 import io.anomstack.modelstore.catalog.PruneResult;
+import io.anomstack.modelstore.catalog.RestoreResult;
+import io.anomstack.modelstore.catalog.RestoreTier;
 import io.anomstack.modelstore.catalog.RetentionRule;
+import io.anomstack.modelstore.catalog.StoreAccessException;
 import io.anomstack.modelstore.catalog.StoreUnavailableException;
 import io.anomstack.modelstore.catalog.VersionConflictException;
 import io.anomstack.modelstore.catalog.VersionInUseException;
 import io.anomstack.modelstore.catalog.VersionId;
 import io.anomstack.modelstore.catalog.VersionIdGenerator;
 import io.anomstack.modelstore.catalog.VersionPage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -33,10 +40,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.Set;
 import java.util.HashSet;
 
@@ -48,6 +57,7 @@ import java.util.HashSet;
  */
 final class S3ModelCatalog implements ModelCatalog {
 
+    private static final Logger log = LoggerFactory.getLogger(S3ModelCatalog.class);
 
     private final TargetStores stores;
     private final DescriptorCodec codec;
@@ -57,6 +67,8 @@ final class S3ModelCatalog implements ModelCatalog {
     private final Executor readExecutor;
     private final Clock clock;
     private final ObjectSettings.PerBatch settings;
+    /** Holds no configuration, only which buckets' missing s3:RestoreObject was logged already. */
+    private final ObjectArchive archive = new ObjectArchive();
 
     S3ModelCatalog(TargetStores stores, DescriptorCodec codec, VersionIdGenerator versionIds, ReadCache cache,
                    ObjectSettings.PerBatch settings, long maxModelBytes, Executor readExecutor, Clock clock) {
@@ -184,7 +196,7 @@ final class S3ModelCatalog implements ModelCatalog {
             byte[] stored = cachedModel(version);
             return new ModelContent(version, new ByteArrayInputStream(stored));
         }
-        return store.operations().open(version.key(), null)
+        return readModel(version, () -> store.operations().open(version.key(), null))
                 .map(body -> new ModelContent(version, body))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
     }
@@ -224,15 +236,103 @@ final class S3ModelCatalog implements ModelCatalog {
             byte[] stored = cachedModel(version);
             return new ModelContent(version, new ByteArrayInputStream(stored, (int) first, (int) (last - first + 1)));
         }
-        return store.operations().open(version.key(), "bytes=" + first + "-" + last)
+        return readModel(version, () -> store.operations().open(version.key(), "bytes=" + first + "-" + last))
                 .map(body -> new ModelContent(version, body))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
     }
 
     private byte[] cachedModel(ModelDescriptor version) {
         TargetStore store = stores.forBatch(version.batch());
-        return cache.model(version.key(), () -> store.operations().read(version.key()).map(S3Operations.Document::bytes))
+        return readModel(version, () -> cache.model(version.key(),
+                        () -> store.operations().read(version.key()).map(S3Operations.Document::bytes)))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
+    }
+
+    /**
+     * Reads a model object, telling an archived one (S3 refuses to read it) apart from an access problem. Nothing of
+     * a refused read is cached, so the answer changes as soon as a restore has finished.
+     */
+    private <T> T readModel(ModelDescriptor version, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (ObjectArchivedException e) {
+            throw new ModelArchivedException(version.ref(), version.versionId(), archiveStateAfterRefusal(version, e));
+        }
+    }
+
+    /**
+     * The restore status is not part of S3's refusal: one HeadObject asks for it, on this error path only. When that
+     * fails too, what the refusal said is all there is.
+     */
+    private ArchiveState archiveStateAfterRefusal(ModelDescriptor version, ObjectArchivedException refusal) {
+        try {
+            Optional<ArchiveState> state = archive.state(stores.forBatch(version.batch()).operations(), version.key());
+            if (state.isPresent() && state.get().archived()) {
+                return state.get();
+            }
+        } catch (StoreUnavailableException | StoreAccessException e) {
+            log.debug("No archive state for {}: {}", version.key(), e.getMessage());
+        }
+        return new ArchiveState(refusal.storageClass(), true, refusal.accessTier(), null, null);
+    }
+
+    @Override
+    public ModelDescriptor describe(ModelRef model, VersionId version) {
+        ModelDescriptor descriptor = version(model, version);
+        try {
+            return archive.state(stores.forBatch(model.batch()).operations(), descriptor.key())
+                    .map(descriptor::withArchive)
+                    .orElse(descriptor);
+        } catch (StoreUnavailableException | StoreAccessException e) {
+            // The descriptor is still true; only the live part is missing, and its absence says so.
+            log.warn("Describing {} without its archive state: {}", descriptor.key(), e.getMessage());
+            return descriptor;
+        }
+    }
+
+    @Override
+    public RestoreResult restore(ModelRef model, VersionId version, int days, RestoreTier tier) {
+        S3Operations operations = stores.forBatch(model.batch()).operations();
+        ModelDescriptor descriptor = version(model, version);
+        ArchiveState before = archive.state(operations, descriptor.key())
+                .orElseThrow(() -> ModelNotFoundException.version(model, version));
+        if (!before.archived()) {
+            throw notArchived(model, version, before);
+        }
+        if (!tier.availableFor(before)) {
+            throw new InvalidRequestException("S3 has no Expedited restores from " + before.describe() + "; use tier "
+                    + "Standard (" + RestoreTier.STANDARD.typicalDuration(before) + ") or Bulk ("
+                    + RestoreTier.BULK.typicalDuration(before) + ").");
+        }
+        Integer copyDays = before.restoresInPlace() ? null : days;
+        ArchiveState after = switch (archive.restore(operations, descriptor.key(), copyDays, tier)) {
+            case STARTED, IN_PROGRESS -> new ArchiveState(before.storageClass(), true, before.accessTier(),
+                    ArchiveState.RestoreStatus.IN_PROGRESS, null);
+            // S3 moved the restored copy's expiry: ask for the new one.
+            case ALREADY_RESTORED -> archive.state(operations, descriptor.key()).orElse(before);
+            case NOT_ARCHIVED -> throw notArchived(model, version, before);
+        };
+        ArchiveState.RestoreStatus status = after.readable() ? ArchiveState.RestoreStatus.RESTORED
+                : ArchiveState.RestoreStatus.IN_PROGRESS;
+        return new RestoreResult(model.batch(), model.metric(), model.tag(), version.value(), status, tier.token(),
+                copyDays, tier.typicalDuration(before), after);
+    }
+
+    private static InvalidRequestException notArchived(ModelRef model, VersionId version, ArchiveState state) {
+        return new InvalidRequestException("Version " + version + " of model " + model + " is not archived (its object is in "
+                + (state.storageClass() == null ? "a storage class S3 did not name" : state.storageClass())
+                + "): it can be downloaded as it is, there is nothing to restore.");
+    }
+
+    /**
+     * Latest and aliases are what scorers download: pointing them at a version S3 cannot serve would turn a working
+     * model into errors, so that is refused until the version is restored.
+     */
+    private void requireReadable(ModelDescriptor version) {
+        Optional<ArchiveState> state = archive.state(stores.forBatch(version.batch()).operations(), version.key());
+        if (state.isPresent() && !state.get().readable()) {
+            throw new ModelArchivedException(version.ref(), version.versionId(), state.get());
+        }
     }
 
     @Override
@@ -252,6 +352,7 @@ final class S3ModelCatalog implements ModelCatalog {
     public ModelDescriptor pinLatest(ModelRef model, VersionId version) {
         TargetStore store = stores.forBatch(model.batch());
         ModelDescriptor pinned = version(model, version);
+        requireReadable(pinned);
         store.pointers().pin(pinned);
         return pinned.asLatest(true);
     }
@@ -274,6 +375,7 @@ final class S3ModelCatalog implements ModelCatalog {
         TargetStore store = stores.forBatch(model.batch());
         ModelNames.require("alias", alias);
         ModelDescriptor target = version(model, version);
+        requireReadable(target);
         store.aliases().set(model, alias, target);
         return target;
     }

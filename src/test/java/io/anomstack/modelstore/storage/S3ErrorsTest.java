@@ -10,8 +10,11 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.IntelligentTieringAccessTier;
+import software.amazon.awssdk.services.s3.model.InvalidObjectStateException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.StorageClass;
 
 import java.net.ConnectException;
 
@@ -153,5 +156,36 @@ class S3ErrorsTest {
         assertThat(S3Errors.isNotFound(s3(403, "AccessDenied"))).isFalse();
         assertThat(S3Errors.isNotFound(s3(500, "InternalError"))).isFalse();
         assertThat(S3Errors.isNotFound(SdkClientException.create("no connection"))).isFalse();
+    }
+
+    @Test
+    void readingAnArchivedObjectIsAnArchiveRefusalNotAnAccessDenial() {
+        RuntimeException translated = translate(s3(403, "InvalidObjectState"));
+
+        assertThat(translated).isInstanceOf(ObjectArchivedException.class);
+        assertThat(translated.getMessage()).contains("is archived", "bucket 'anomstack-models-prod'", ACTION)
+                .doesNotContain("IAM");
+        assertThat(((ObjectArchivedException) translated).storageClass()).isNull();
+    }
+
+    @Test
+    void theModeledRefusalNamesStorageClassAndIntelligentTieringTier() {
+        InvalidObjectStateException refusal = (InvalidObjectStateException) InvalidObjectStateException.builder()
+                .storageClass(StorageClass.INTELLIGENT_TIERING)
+                .accessTier(IntelligentTieringAccessTier.DEEP_ARCHIVE_ACCESS)
+                .statusCode(403)
+                .build();
+
+        ObjectArchivedException translated = (ObjectArchivedException) translate(refusal);
+
+        assertThat(translated.storageClass()).isEqualTo("INTELLIGENT_TIERING");
+        assertThat(translated.accessTier()).isEqualTo("DEEP_ARCHIVE_ACCESS");
+        assertThat(translated).hasCause(refusal);
+    }
+
+    @Test
+    void anInvalidObjectStateOtherThan403IsNoArchiveRefusal() {
+        assertThat(S3Errors.isArchived(s3(400, "InvalidObjectState"))).isFalse();
+        assertThat(S3Errors.isArchived(s3(403, "AccessDenied"))).isFalse();
     }
 }
