@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.api;
 
+import io.anomstack.modelstore.bucket.BucketManagementDisabledException;
 import io.anomstack.modelstore.catalog.DigestMismatchException;
 import io.anomstack.modelstore.catalog.InvalidNameException;
 import io.anomstack.modelstore.catalog.InvalidRequestException;
@@ -104,6 +105,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             }
             if (e instanceof VersionConflictException) {
                 return new Problem(HttpStatus.CONFLICT, "version-conflict", "Version conflict");
+            }
+            if (e instanceof BucketManagementDisabledException) {
+                return new Problem(HttpStatus.CONFLICT, "bucket-management-disabled", "Bucket management disabled");
             }
             if (e instanceof VersionInUseException) {
                 return new Problem(HttpStatus.CONFLICT, "version-in-use", "Version in use");
