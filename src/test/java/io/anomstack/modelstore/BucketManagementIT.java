@@ -178,6 +178,8 @@ class BucketManagementIT {
                     .noneMatch(operation -> operation.startsWith("Put") || operation.startsWith("Create")
                             || operation.startsWith("Delete"));
             assertThat(s3.getBucketVersioning(b -> b.bucket(bucket)).status()).isNull();
+            assertThat(service.get("/v3/api-docs").body())
+                    .contains("/api/v1/admin/bucket/reconcile").contains("\"missing_permission\"");
             assertThatThrownBy(() -> s3.getBucketLifecycleConfiguration(b -> b.bucket(bucket)))
                     .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(404));
         }

@@ -14,7 +14,7 @@ final class BucketOutcomes {
         return switch (refusal.kind()) {
             case DENIED -> SettingReport.notRead(SettingReport.Probe.DENIED, desired, permission,
                     "S3 denied " + permission + " (" + refusal.message() + ").");
-            case UNSUPPORTED -> SettingReport.notRead(SettingReport.Probe.UNSUPPORTED, desired, null, refusal.message() + ".");
+            case UNSUPPORTED -> SettingReport.notRead(SettingReport.Probe.UNSUPPORTED, desired, null, unsupported(refusal));
             case NO_SUCH_BUCKET -> SettingReport.notRead(SettingReport.Probe.SKIPPED, desired, null, "The bucket does not exist.");
             case NOT_CONFIGURED, FAILED -> SettingReport.notRead(SettingReport.Probe.FAILED, desired, null, refusal.message());
         };
@@ -23,9 +23,13 @@ final class BucketOutcomes {
     static StepResult failed(BucketStep step, S3Refusal refusal, String permission) {
         return switch (refusal.kind()) {
             case DENIED -> StepResult.denied(step, permission, "S3 denied " + permission + " (" + refusal.message() + ").");
-            case UNSUPPORTED -> StepResult.of(step, StepResult.Outcome.UNSUPPORTED, refusal.message() + ".");
+            case UNSUPPORTED -> StepResult.of(step, StepResult.Outcome.UNSUPPORTED, unsupported(refusal));
             case NO_SUCH_BUCKET -> StepResult.of(step, StepResult.Outcome.SKIPPED, "The bucket does not exist.");
             case NOT_CONFIGURED, FAILED -> StepResult.of(step, StepResult.Outcome.FAILED, refusal.message());
         };
+    }
+
+    private static String unsupported(S3Refusal refusal) {
+        return "The S3 server does not implement this (" + refusal.message() + ").";
     }
 }

@@ -115,7 +115,7 @@ interface BucketSetting<T> {
                     && config.blockPublicPolicy() == null && config.restrictPublicBuckets() == null)) {
                 // S3 answers all four flags or 404 NoSuchPublicAccessBlockConfiguration. S3Mock 5.2.3 answers an empty
                 // configuration and takes the PUT for a CreateBucket (409 BucketAlreadyOwnedByYou).
-                throw new UnsupportedByServer("the S3 server answered a public access block without any flag");
+                throw new UnsupportedByServer("The S3 server answered a public access block without any flag");
             }
             return new PublicAccessBlock(config.blockPublicAcls(), config.ignorePublicAcls(), config.blockPublicPolicy(),
                     config.restrictPublicBuckets());
@@ -166,7 +166,7 @@ interface BucketSetting<T> {
             if (config == null || config.rules().isEmpty() || config.rules().get(0).applyServerSideEncryptionByDefault() == null) {
                 // S3 answers one rule or 404 ServerSideEncryptionConfigurationNotFoundError. S3Mock 5.2.3 answers an
                 // empty configuration and takes the PUT for a CreateBucket (409 BucketAlreadyOwnedByYou).
-                throw new UnsupportedByServer("the S3 server answered a default encryption without any rule");
+                throw new UnsupportedByServer("The S3 server answered a default encryption without any rule");
             }
             ServerSideEncryptionRule rule = config.rules().get(0);
             ServerSideEncryptionByDefault byDefault = rule.applyServerSideEncryptionByDefault();

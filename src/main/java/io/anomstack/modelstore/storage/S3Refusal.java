@@ -34,7 +34,7 @@ record S3Refusal(Kind kind, String message) {
                 return new S3Refusal(Kind.NO_SUCH_BUCKET, answer);
             }
             if (status == 501 || "NotImplemented".equals(code) || "MethodNotAllowed".equals(code)) {
-                return new S3Refusal(Kind.UNSUPPORTED, "the S3 server does not implement it (" + answer + ")");
+                return new S3Refusal(Kind.UNSUPPORTED, answer);
             }
             if (status == 403 && (code == null || !CREDENTIAL_CODES.contains(code))) {
                 return new S3Refusal(Kind.DENIED, answer);

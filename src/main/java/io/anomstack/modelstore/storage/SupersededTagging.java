@@ -20,6 +20,8 @@ public final class SupersededTagging {
     public static final String TAG_KEY = "anomstack-model-store:superseded";
     public static final String TAG_VALUE = "true";
 
+    private static final String MARK_PERMISSION = "s3:PutObjectTagging";
+    private static final String CLEAR_PERMISSION = "s3:DeleteObjectTagging";
     private static final Logger log = LoggerFactory.getLogger(SupersededTagging.class);
 
     private final S3Client s3;
@@ -33,13 +35,13 @@ public final class SupersededTagging {
 
     /** Tags {@code key} superseded; {@code false} when that could not be done (already logged). */
     public boolean markSuperseded(String key) {
-        return attempt("s3:PutObjectTagging", key, () -> s3.putObjectTagging(b -> b.bucket(bucket).key(key)
+        return attempt(MARK_PERMISSION, key, () -> s3.putObjectTagging(b -> b.bucket(bucket).key(key)
                 .tagging(t -> t.tagSet(Tag.builder().key(TAG_KEY).value(TAG_VALUE).build()))));
     }
 
     /** Removes the superseded tag from {@code key}; {@code false} when that could not be done (already logged). */
     public boolean clearSuperseded(String key) {
-        return attempt("s3:DeleteObjectTagging", key, () -> s3.deleteObjectTagging(b -> b.bucket(bucket).key(key)));
+        return attempt(CLEAR_PERMISSION, key, () -> s3.deleteObjectTagging(b -> b.bucket(bucket).key(key)));
     }
 
     private boolean attempt(String permission, String key, Runnable request) {
@@ -48,14 +50,17 @@ public final class SupersededTagging {
             return true;
         } catch (SdkException e) {
             S3Refusal refusal = S3Refusal.of(e);
+            boolean marking = permission.equals(MARK_PERMISSION);
+            // A mark that cannot be cleared is the costly failure: lifecycle may then archive a version that is latest again.
+            String consequence = marking ? "superseded model versions stay in their storage class"
+                    : "versions that became latest or aliased again keep the tag, and lifecycle may still move them to colder storage";
             switch (refusal.kind()) {
-                case DENIED -> onceLog.warn(permission, "S3 denied {} on bucket '{}' ({}): superseded model versions are "
-                        + "not tagged, so the lifecycle transitions do not move them. Grant it to save storage cost.",
-                        permission, bucket, refusal.message());
-                case UNSUPPORTED -> onceLog.warn("tagging", "The S3 server of bucket '{}' does not support object tagging "
-                        + "({}): superseded model versions are not tagged.", bucket, refusal.message());
-                default -> log.warn("Could not {} the superseded tag of {} in bucket '{}': {}",
-                        permission.equals("s3:PutObjectTagging") ? "set" : "clear", key, bucket, refusal.message());
+                case DENIED -> onceLog.warn(permission, "S3 denied {} on bucket '{}' ({}): {}. Grant it to the service's IAM identity.",
+                        permission, bucket, refusal.message(), consequence);
+                case UNSUPPORTED -> onceLog.warn("tagging", "The S3 server of bucket '{}' does not implement object tagging ({}): "
+                        + "superseded model versions are not tagged.", bucket, refusal.message());
+                default -> log.warn("Could not {} the superseded tag of {} in bucket '{}' ({}): {}.",
+                        marking ? "set" : "clear", key, bucket, refusal.message(), consequence);
             }
             return false;
         }
