@@ -27,8 +27,4 @@ record ManagedBucket(S3Client client, String bucket, String region, List<String>
             throw new IllegalArgumentException("A managed bucket needs at least one prefix (empty for the whole bucket).");
         }
     }
-
-    String describe() {
-        return "bucket '" + bucket + "' in region " + region;
-    }
 }
