@@ -116,7 +116,7 @@ final class S3BucketAdmin implements BucketAdmin {
                 && CREATE_PERMISSION.equals(existence.missingPermission()))) {
             for (BucketStep step : List.of(BucketStep.VERSIONING, BucketStep.PUBLIC_ACCESS_BLOCK, BucketStep.ENCRYPTION,
                     BucketStep.LIFECYCLE, BucketStep.LIFECYCLE_TRANSITIONS)) {
-                steps.add(StepResult.of(step, Outcome.SKIPPED, "The bucket is not there (see step 'bucket')."));
+                steps.add(StepResult.of(step, Outcome.SKIPPED, "Not attempted: the bucket is not usable (see step 'bucket')."));
             }
             return new ReconcileReport(bucket.bucket(), bucket.region(), steps);
         }
