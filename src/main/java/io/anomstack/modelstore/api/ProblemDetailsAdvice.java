@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.api;
 
+import io.anomstack.modelstore.bucket.BucketManagementDisabledException;
 import io.anomstack.modelstore.catalog.ArchiveState;
 import io.anomstack.modelstore.catalog.DigestMismatchException;
 import io.anomstack.modelstore.catalog.InvalidNameException;
@@ -166,6 +167,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             }
             if (e instanceof ModelArchivedException) {
                 return new Problem(HttpStatus.CONFLICT, "model-archived", "Model archived");
+            }
+            if (e instanceof BucketManagementDisabledException) {
+                return new Problem(HttpStatus.CONFLICT, "bucket-management-disabled", "Bucket management disabled");
             }
             if (e instanceof VersionInUseException) {
                 return new Problem(HttpStatus.CONFLICT, "version-in-use", "Version in use");
