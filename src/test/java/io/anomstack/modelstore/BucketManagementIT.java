@@ -151,6 +151,55 @@ class BucketManagementIT {
     }
 
     @Test
+    void onlyVersionsThatAreNeitherLatestNorAliasedCarryTheSupersededTag() {
+        String bucket = bucketName("tagged");
+        try (RunningService service = start(bucket, true)) {
+            ModelStoreClient client = new ModelStoreClient(service);
+            String batch = batch();
+            String base = "/api/v1/models/" + batch + "/cpu";
+            Map<String, String> keys = new LinkedHashMap<>();
+            for (int i = 1; i <= 3; i++) {
+                JsonNode uploaded = json(client.uploadRaw(batch, "cpu", null, randomBytes(100 + i), null).body());
+                keys.put("v" + i, uploaded.get("key").asString());
+                keys.put("id" + i, uploaded.get("version").asString());
+            }
+            assertThat(superseded(bucket, keys, 3)).containsExactly("v1", "v2");
+
+            assertThat(put(service, base + "/aliases/production", keys.get("id1"))).isEqualTo(200);
+            assertThat(superseded(bucket, keys, 3)).containsExactly("v2");
+
+            assertThat(put(service, base + "/latest", keys.get("id2"))).isEqualTo(200);
+            assertThat(superseded(bucket, keys, 3)).containsExactly("v3");
+
+            assertThat(client.delete(base + "/aliases/production").statusCode()).isEqualTo(204);
+            assertThat(superseded(bucket, keys, 3)).containsExactly("v1", "v3");
+
+            JsonNode fourth = json(client.uploadRaw(batch, "cpu", null, randomBytes(104), null).body());
+            keys.put("v4", fourth.get("key").asString());
+            assertThat(superseded(bucket, keys, 4)).containsExactly("v1", "v2", "v3");
+
+            assertThat(client.delete(base + "/versions/" + fourth.get("version").asString()).statusCode()).isEqualTo(204);
+            assertThat(superseded(bucket, keys, 3)).containsExactly("v1", "v2");
+        }
+    }
+
+    private List<String> superseded(String bucket, Map<String, String> keys, int versions) {
+        List<String> tagged = new ArrayList<>();
+        for (int i = 1; i <= versions; i++) {
+            String key = keys.get("v" + i);
+            if (!s3.getObjectTagging(b -> b.bucket(bucket).key(key)).tagSet().isEmpty()) {
+                tagged.add("v" + i);
+            }
+        }
+        return tagged;
+    }
+
+    private static int put(RunningService service, String path, String version) {
+        return service.send(HttpRequest.newBuilder(service.uri(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"version\": \"" + version + "\"}"))).statusCode();
+    }
+
+    @Test
     void anUnmanagedServiceChangesNothingButReportsTheBucketsState() {
         String bucket = backend.createBucket(bucketName("unmanaged"));
         try (RunningService service = start(bucket, false, S3RequestCounter.Registration.class)) {

@@ -5,10 +5,12 @@ import io.anomstack.modelstore.bucket.BucketProperties;
 import io.anomstack.modelstore.bucket.DefaultEncryption;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Wires bucket management. It only reads the storage beans, so it stays apart from {@link S3StorageConfiguration}.
@@ -17,13 +19,18 @@ import java.util.List;
 class BucketManagementConfiguration {
 
     /**
-     * The buckets to manage: today the service's one bucket, through its one client. Per-batch buckets will be listed
-     * here, one entry per bucket with the client of its region and every prefix stored under in it.
+     * The buckets to manage: the service's own and those batch files route batches to, each once with the client of
+     * its region and every prefix the service stores under in it.
      */
     @Bean
-    ManagedBuckets managedBuckets(S3Client s3, S3Target target, S3StorageProperties storage, BucketProperties properties) {
-        List<ManagedBucket> buckets = List.of(new ManagedBucket(s3, target.bucket(), target.region(),
-                List.of(target.prefix()), defaultEncryption(storage, properties)));
+    ManagedBuckets managedBuckets(TargetStores stores, S3StorageProperties storage, BucketProperties properties) {
+        Map<String, List<TargetStore>> byBucket = stores.all().stream()
+                .collect(Collectors.groupingBy(store -> store.target().bucket(), LinkedHashMap::new, Collectors.toList()));
+        List<ManagedBucket> buckets = byBucket.values().stream()
+                .map(same -> new ManagedBucket(same.get(0).operations().client(), same.get(0).target().bucket(),
+                        same.get(0).target().region(), same.stream().map(store -> store.target().prefix()).toList(),
+                        defaultEncryption(storage, properties)))
+                .toList();
         return () -> buckets;
     }
 

@@ -44,17 +44,25 @@ final class LatestPointers {
         return cache.latest(model, this::readFromS3);
     }
 
-    /** Moves the pointer to a new upload unless it already shows that version or a newer one. */
-    void advance(ModelDescriptor uploaded) {
+    /**
+     * Moves the pointer to a new upload unless it already shows that version or a newer one.
+     *
+     * @return the version the pointer showed before, when this moved it away from one
+     */
+    Optional<ModelDescriptor> advance(ModelDescriptor uploaded) {
         ModelDescriptor latest = uploaded.asLatest(false);
-        move(uploaded.ref(), current -> current.isEmpty()
+        return move(uploaded.ref(), current -> current.isEmpty()
                 || current.get().descriptor().versionId().compareTo(uploaded.versionId()) < 0 ? latest : null);
     }
 
-    /** Rollback: makes {@code version} latest, older or not, until a newer upload. */
-    void pin(ModelDescriptor version) {
+    /**
+     * Rollback: makes {@code version} latest, older or not, until a newer upload.
+     *
+     * @return the version the pointer showed before
+     */
+    Optional<ModelDescriptor> pin(ModelDescriptor version) {
         ModelDescriptor latest = version.asLatest(true);
-        move(version.ref(), current -> latest);
+        return move(version.ref(), current -> latest);
     }
 
     /** After {@code deleted} is gone: if the pointer showed it, it shows the newest remaining version, or goes. */
@@ -89,17 +97,18 @@ final class LatestPointers {
         ModelDescriptor to(Optional<LatestPointer> current);
     }
 
-    private void move(ModelRef model, Move move) {
+    /** @return what the pointer showed before this moved it; empty when it did not move or showed nothing */
+    private Optional<ModelDescriptor> move(ModelRef model, Move move) {
         synchronized (lock(model)) {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 Optional<LatestPointer> current = readFromS3(model);
                 ModelDescriptor target = move.to(current);
                 if (target == null) {
                     cache.latestChanged(model, current.orElseThrow());
-                    return;
+                    return Optional.empty();
                 }
                 if (write(model, target, current)) {
-                    return;
+                    return current.map(pointer -> pointer.descriptor().asVersion());
                 }
             }
         }

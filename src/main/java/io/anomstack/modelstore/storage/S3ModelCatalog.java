@@ -60,6 +60,7 @@ final class S3ModelCatalog implements ModelCatalog {
     private static final Logger log = LoggerFactory.getLogger(S3ModelCatalog.class);
 
     private final TargetStores stores;
+    private final SupersededMarks marks;
     private final DescriptorCodec codec;
     private final VersionIdGenerator versionIds;
     private final ReadCache cache;
@@ -71,8 +72,10 @@ final class S3ModelCatalog implements ModelCatalog {
     private final ObjectArchive archive = new ObjectArchive();
 
     S3ModelCatalog(TargetStores stores, DescriptorCodec codec, VersionIdGenerator versionIds, ReadCache cache,
-                   ObjectSettings.PerBatch settings, long maxModelBytes, Executor readExecutor, Clock clock) {
+                   ObjectSettings.PerBatch settings, SupersededMarks marks, long maxModelBytes, Executor readExecutor,
+                   Clock clock) {
         this.stores = stores;
+        this.marks = marks;
         this.codec = codec;
         this.versionIds = versionIds;
         this.cache = cache;
@@ -119,7 +122,7 @@ final class S3ModelCatalog implements ModelCatalog {
             store.operations().deleteQuietly(modelKey);
             throw e;
         }
-        store.pointers().advance(descriptor);
+        marks.released(store, store.pointers().advance(descriptor));
         return descriptor;
     }
 
@@ -346,6 +349,7 @@ final class S3ModelCatalog implements ModelCatalog {
         }
         removeVersion(model, version);
         store.pointers().retreat(model, version, () -> newestVersion(model));
+        store.pointers().read(model).ifPresent(latest -> marks.inUse(store, latest.descriptor()));
     }
 
     @Override
@@ -353,7 +357,8 @@ final class S3ModelCatalog implements ModelCatalog {
         TargetStore store = stores.forBatch(model.batch());
         ModelDescriptor pinned = version(model, version);
         requireReadable(pinned);
-        store.pointers().pin(pinned);
+        marks.inUse(store, pinned);
+        marks.released(store, store.pointers().pin(pinned));
         return pinned.asLatest(true);
     }
 
@@ -376,7 +381,10 @@ final class S3ModelCatalog implements ModelCatalog {
         ModelNames.require("alias", alias);
         ModelDescriptor target = version(model, version);
         requireReadable(target);
+        marks.inUse(store, target);
+        Optional<ModelDescriptor> before = store.aliases().get(model, alias);
         store.aliases().set(model, alias, target);
+        marks.released(store, before);
         return target;
     }
 
@@ -384,9 +392,11 @@ final class S3ModelCatalog implements ModelCatalog {
     public void deleteAlias(ModelRef model, String alias) {
         TargetStore store = stores.forBatch(model.batch());
         ModelNames.require("alias", alias);
+        Optional<ModelDescriptor> before = store.aliases().get(model, alias);
         if (!store.aliases().delete(model, alias)) {
             throw ModelNotFoundException.alias(model, alias);
         }
+        marks.released(store, before);
     }
 
     @Override
@@ -473,6 +483,7 @@ final class S3ModelCatalog implements ModelCatalog {
         if (newest == null) {
             throw ModelNotFoundException.model(model);
         }
+        marks.inUse(store, newest);
         store.pointers().advance(newest);
         return newest.asLatest(false);
     }

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.bucket.BucketProperties;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.VersionIdGenerator;
 import io.anomstack.modelstore.config.ModelStoreProperties;
@@ -151,15 +152,19 @@ class S3StorageConfiguration {
                     new LatestPointers(operations, layout, codec, cache, objectSettings),
                     new ModelAliases(operations, layout, codec, objectSettings),
                     new BucketVersioning(operations),
-                    new StreamingUploader(operations, uploads, s3PartUploadExecutor));
+                    new StreamingUploader(operations, uploads, s3PartUploadExecutor),
+                    new SupersededTagging(client, target.bucket()));
         });
     }
 
     @Bean
     ModelCatalog modelCatalog(TargetStores stores, DescriptorCodec codec, ReadCache cache, ModelStoreProperties properties,
-                              ObjectSettings.PerBatch objectSettings, ExecutorService s3ReadExecutor) {
+                              ObjectSettings.PerBatch objectSettings, ExecutorService s3ReadExecutor,
+                              BucketProperties bucket) {
+        // Superseded versions are tagged only when the service's own lifecycle rule moves them: nothing else reads the tag.
+        SupersededMarks marks = new SupersededMarks(bucket.manage() && !bucket.transitionSteps().isEmpty());
         return new S3ModelCatalog(stores, codec, new VersionIdGenerator(Clock.systemUTC()), cache, objectSettings,
-                properties.maxModelSize().toBytes(), s3ReadExecutor, Clock.systemUTC());
+                marks, properties.maxModelSize().toBytes(), s3ReadExecutor, Clock.systemUTC());
     }
 
     private static void createLocalBucket(S3Client client, String bucket) {

@@ -2,10 +2,10 @@ package io.anomstack.modelstore.storage;
 
 /**
  * The catalog's S3 machinery for one storage target (bucket, region, prefix): the requests, the key layout, the
- * latest pointers, the aliases and the uploader, all bound to that bucket and prefix.
+ * latest pointers, the aliases, the uploader and the superseded tags, all bound to that bucket and prefix.
  */
 record TargetStore(S3Operations operations, S3KeyLayout layout, LatestPointers pointers, ModelAliases aliases,
-                   BucketVersioning versioning, StreamingUploader uploader) {
+                   BucketVersioning versioning, StreamingUploader uploader, SupersededTagging tagging) {
 
     S3Target target() {
         return operations.target();
