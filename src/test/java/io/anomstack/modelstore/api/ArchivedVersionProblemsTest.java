@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import io.anomstack.modelstore.config.ModelStoreProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
@@ -40,6 +43,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /** An archived version as the API client sees it: a 409 that says how to restore, and the restore endpoint. */
 @WebMvcTest(ModelController.class)
+@AutoConfigureMockMvc(addFilters = false)
+@EnableConfigurationProperties(ModelStoreProperties.class)
 @Import({UploadRequestReader.class, MetadataParser.class, ModelDownloads.class, BatchBundles.class, ProblemDetailsAdvice.class})
 class ArchivedVersionProblemsTest {
 
