@@ -4,20 +4,39 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One byte range of a model of known size, from a {@code Range: bytes=…} header. Several ranges or a
- * malformed header are ignored (the whole model is sent), as RFC 9110 allows.
+ * One byte range of a model of known size, from a {@code Range: bytes=…} header. A {@code bytes} range that is
+ * malformed, inverted, beyond any number or past the end is refused (416), so that a client learns its mistake;
+ * several well-formed ranges and other units are ignored (the whole model is sent), as RFC 9110 allows.
  *
  * @param first first byte, inclusive
  * @param last  last byte, inclusive
  */
 record ByteRange(long first, long last) {
 
-    private static final Pattern SINGLE = Pattern.compile("bytes=\\s*(\\d*)\\s*-\\s*(\\d*)\\s*");
+    private static final Pattern SINGLE = Pattern.compile("\\s*(\\d*)\\s*-\\s*(\\d*)\\s*");
+    private static final String UNIT = "bytes=";
     private static final ByteRange UNSATISFIABLE = new ByteRange(-1, -1);
 
     /** @return the range, an unsatisfiable range, or {@code null} when the header is to be ignored */
     static ByteRange parse(String header, long size) {
-        Matcher matcher = SINGLE.matcher(header.trim());
+        String value = header.trim();
+        if (!value.regionMatches(true, 0, UNIT, 0, UNIT.length())) {
+            return null;
+        }
+        String[] ranges = value.substring(UNIT.length()).split(",", -1);
+        ByteRange single = null;
+        for (String range : ranges) {
+            single = parseOne(range, size);
+            if (single == null) {
+                return UNSATISFIABLE;
+            }
+        }
+        return ranges.length > 1 ? null : single;
+    }
+
+    /** @return the range, unsatisfiable when past the end, or {@code null} when it is not a valid range at all */
+    private static ByteRange parseOne(String range, long size) {
+        Matcher matcher = SINGLE.matcher(range);
         if (!matcher.matches() || (matcher.group(1).isEmpty() && matcher.group(2).isEmpty())) {
             return null;
         }

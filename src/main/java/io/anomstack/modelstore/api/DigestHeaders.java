@@ -53,6 +53,10 @@ final class DigestHeaders {
         }
         Matcher member = SHA256_MEMBER.matcher(header);
         if (!member.find()) {
+            if (header.toLowerCase(Locale.ROOT).contains("sha-256")) {
+                throw new InvalidRequestException("Content-Digest's sha-256 must be 32 bytes in base64 between colons, "
+                        + "such as sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:.");
+            }
             // Other algorithms only (sha-512…): nothing this service checks.
             return null;
         }

@@ -3,6 +3,7 @@ package io.anomstack.modelstore.api;
 import io.anomstack.modelstore.catalog.InvalidRequestException;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,7 +19,8 @@ class MetadataParser {
     private final JsonMapper mapper;
 
     MetadataParser(JsonMapper mapper) {
-        this.mapper = mapper;
+        // A key given twice has no meaning a reader could rely on: refuse it rather than keep one silently.
+        this.mapper = mapper.rebuild().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     }
 
     /** The metadata object, or an empty one when {@code json} is null or blank. */

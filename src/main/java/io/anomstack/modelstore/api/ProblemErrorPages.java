@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.api;
 
+import io.anomstack.modelstore.catalog.UploadInterruptedException;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.catalina.core.StandardHost;
@@ -34,8 +35,14 @@ class ProblemErrorPages implements ErrorController {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
                 ? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
+        UploadInterruptedException interrupted = interruption(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
+        if (interrupted != null) {
+            // The container gave up on a malformed body (a bad chunk) while the upload read it: the client's fault.
+            status = HttpStatus.BAD_REQUEST;
+        }
         boolean clientError = status.is4xxClientError();
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, clientError ? MALFORMED
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, interrupted != null ? interrupted.getMessage()
+                : clientError ? MALFORMED
                 : "The service failed unexpectedly; nothing was changed by this request. Retry, and report it if it persists.");
         problem.setType(URI.create(ProblemDetailsAdvice.Problem.TYPE_BASE + (clientError ? "malformed-request" : "internal-error")));
         problem.setTitle(clientError ? "Malformed request" : "Internal error");
@@ -44,6 +51,16 @@ class ProblemErrorPages implements ErrorController {
             problem.setInstance(URI.create(uri));
         }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    private static UploadInterruptedException interruption(Object failure) {
+        for (Throwable cause = failure instanceof Throwable t ? t : null; cause != null;
+             cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof UploadInterruptedException interrupted) {
+                return interrupted;
+            }
+        }
+        return null;
     }
 
     /** The security firewall's rejections, answered where they happen rather than through {@code /error}. */

@@ -21,10 +21,11 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
             return;
         }
-        boolean clientError = status < 500;
+        boolean clientError = status < 500 || status == 501 || status == 505;
         String detail = clientError
-                ? "The request could not be read: its path, headers or framing are malformed or over the size limits "
-                + "(paths may not contain encoded slashes, backslashes or control characters; headers are limited to 80 KB)."
+                ? "The request could not be read: its request line, path, headers or framing are malformed, not supported "
+                + "or over the size limits (paths may not contain encoded slashes, backslashes or control characters; "
+                + "headers are limited to 80 KB; HTTP/1.1 with Content-Length or chunked bodies only)."
                 : "The service failed unexpectedly; nothing was changed by this request. Retry, and report it if it persists.";
         String body = "{\"type\":\"urn:anomstack:model-store:problem:" + (clientError ? "malformed-request" : "internal-error")
                 + "\",\"title\":\"" + (clientError ? "Malformed request" : "Internal error") + "\",\"status\":" + status

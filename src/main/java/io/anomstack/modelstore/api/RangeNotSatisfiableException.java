@@ -1,12 +1,13 @@
 package io.anomstack.modelstore.api;
 
-/** A {@code Range} that starts past the end of the model. */
+/** A {@code Range} that names no valid byte range of the model: malformed, inverted or past its end. */
 class RangeNotSatisfiableException extends RuntimeException {
 
     private final long size;
 
     RangeNotSatisfiableException(long size) {
-        super("The requested range starts past the end of the model, which has " + size + " bytes.");
+        super("The Range header asks for no valid byte range of this model, which has " + size + " bytes: send one "
+                + "range such as bytes=0-1023 or bytes=-1024 within it.");
         this.size = size;
     }
 

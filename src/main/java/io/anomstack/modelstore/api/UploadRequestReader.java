@@ -69,9 +69,9 @@ class UploadRequestReader {
                 } else if (FILE_PART.equals(part.getFieldName()) && !part.isFormField()) {
                     String contentType = part.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : part.getContentType();
                     String metadataBeforeFile = metadataJson;
-                    return store.apply(new ModelUpload(model, part.getName(), contentType, -1, part.getInputStream(),
-                            expectedSha256, () -> metadataParser.parse(metadataBeforeFile != null ? metadataBeforeFile : metadataAfterFile(parts),
-                                    "metadata part")));
+                    return store.apply(new ModelUpload(model, plainFileName(part.getName()), contentType, -1,
+                            part.getInputStream(), expectedSha256,
+                            () -> metadataParser.parse(restOfForm(parts, metadataBeforeFile), "metadata part")));
                 }
             }
         } catch (FileUploadException e) {
@@ -82,15 +82,28 @@ class UploadRequestReader {
         throw new InvalidRequestException("The multipart form has no 'file' part; send the model as a file field named 'file'.");
     }
 
-    private static String metadataAfterFile(FileItemInputIterator parts) {
+    /**
+     * Reads the parts after the file, once the file is stored and before the version is committed: the metadata may
+     * come there; a second file or a second metadata part makes the form ambiguous, and the upload is refused.
+     */
+    private static String restOfForm(FileItemInputIterator parts, String metadataBeforeFile) {
         try {
+            String metadata = metadataBeforeFile;
             while (parts.hasNext()) {
                 FileItemInput part = parts.next();
+                if (FILE_PART.equals(part.getFieldName())) {
+                    throw new InvalidRequestException("The form has more than one 'file' part; upload one model per request.");
+                }
                 if (METADATA_PART.equals(part.getFieldName())) {
-                    return readText(part);
+                    if (metadata != null) {
+                        throw new InvalidRequestException("The form has more than one 'metadata' part; send one JSON object.");
+                    }
+                    metadata = readText(part);
                 }
             }
-            return null;
+            return metadata;
+        } catch (FileUploadException e) {
+            throw new InvalidRequestException("The multipart form could not be parsed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UploadInterruptedException("The upload could not be read: " + e.getMessage(), e);
         }
@@ -124,12 +137,25 @@ class UploadRequestReader {
         return contentType;
     }
 
+    /**
+     * The uploader's file name, which only lends the stored object its extension. A path in it (slashes, backslashes,
+     * dots) is no file name a client means to send, so it is refused rather than trimmed.
+     */
+    private static String plainFileName(String fileName) {
+        if (fileName != null && (fileName.contains("/") || fileName.contains("\\") || fileName.contains("..")
+                || fileName.length() > 255 || fileName.chars().anyMatch(Character::isISOControl))) {
+            throw new InvalidRequestException("The file name must be a plain name such as model.pkl, without folders, "
+                    + "'..' or control characters, and at most 255 characters.");
+        }
+        return fileName;
+    }
+
     private static String fileNameOf(String contentDisposition) {
         if (contentDisposition == null || contentDisposition.isBlank()) {
             return null;
         }
         try {
-            return ContentDisposition.parse(contentDisposition).getFilename();
+            return plainFileName(ContentDisposition.parse(contentDisposition).getFilename());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("The Content-Disposition header is malformed: " + e.getMessage()
                     + ". Send it as: attachment; filename=\"model.pkl\".");

@@ -14,7 +14,7 @@ public record ModelRef(String batch, String metric, String tag) {
         ModelNames.require("batch", batch);
         ModelNames.require("metric", metric);
         if (tag != null && tag.isEmpty()) {
-            tag = null;
+            throw new InvalidNameException("tag", tag, "must not be empty; leave the tag out for the metric's untagged model");
         }
         if (tag != null) {
             ModelNames.requireTag(tag);

@@ -11,7 +11,9 @@ import java.nio.file.Path;
  *
  * @param maxModelSize largest model body accepted; larger uploads get 413 and leave nothing behind (default 5GB)
  * @param dataDir      where local mode's embedded S3 server keeps its files ({@code MODELSTORE_DATA_DIR}, default {@code ./data})
- * @param maxConcurrentUploads uploads this instance takes at once ({@code MODELSTORE_MAX_CONCURRENT_UPLOADS}, default 8);
+ * @param cursorSecret key of the HMAC that makes version-page cursors tamper-proof ({@code MODELSTORE_CURSOR_SECRET});
+ *                     unset, one derived from the bucket and prefix is used, the same on every replica but not secret
+ * @param maxConcurrentUploads uploads this instance takes at once ({@code MODELSTORE_MAX_CONCURRENT_UPLOADS}, default 32);
  *                     more get 429 with {@code Retry-After}. Each upload holds up to part size × (parts in flight + 1)
  *                     of memory, so this bounds the heap uploads can take.
  */
@@ -19,7 +21,8 @@ import java.nio.file.Path;
 public record ModelStoreProperties(
         @DefaultValue("5GB") DataSize maxModelSize,
         @DefaultValue("./data") String dataDir,
-        @DefaultValue("8") int maxConcurrentUploads) {
+        @DefaultValue("32") int maxConcurrentUploads,
+        @DefaultValue("") String cursorSecret) {
 
     public ModelStoreProperties {
         if (maxModelSize.toBytes() <= 0) {

@@ -52,7 +52,7 @@ final class MeasuredInputStream extends FilterInputStream {
             n = in.read(buffer, offset, length);
         } catch (IOException e) {
             throw new UploadInterruptedException("The upload was interrupted after " + count + " bytes ("
-                    + e.getClass().getSimpleName() + "); nothing was stored.", e);
+                    + (e.getMessage() == null ? "the connection was lost" : e.getMessage()) + "); nothing was stored.", e);
         }
         if (n < 0) {
             if (expectedBytes >= 0 && count != expectedBytes) {

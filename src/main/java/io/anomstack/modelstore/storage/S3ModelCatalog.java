@@ -1,7 +1,6 @@
 package io.anomstack.modelstore.storage;
 
 import io.anomstack.modelstore.catalog.ArchiveState;
-import io.anomstack.modelstore.catalog.InvalidNameException;
 import io.anomstack.modelstore.catalog.InvalidRequestException;
 import io.anomstack.modelstore.catalog.ModelArchivedException;
 import io.anomstack.modelstore.catalog.ModelCatalog;
@@ -14,6 +13,7 @@ import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.ModelSummary;
 import io.anomstack.modelstore.catalog.ModelTooLargeException;
 import io.anomstack.modelstore.catalog.ModelUpload;
+import io.anomstack.modelstore.catalog.PageCursors;
 import io.anomstack.modelstore.catalog.PruneResult;
 import io.anomstack.modelstore.catalog.RestoreResult;
 import io.anomstack.modelstore.catalog.RestoreTier;
@@ -31,11 +31,9 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +59,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     private final TargetStores stores;
     private final SupersededMarks marks;
+    private final PageCursors cursors;
     private final DescriptorCodec codec;
     private final VersionIdGenerator versionIds;
     private final ReadCache cache;
@@ -72,9 +71,10 @@ final class S3ModelCatalog implements ModelCatalog {
     private final ObjectArchive archive = new ObjectArchive();
 
     S3ModelCatalog(TargetStores stores, DescriptorCodec codec, VersionIdGenerator versionIds, ReadCache cache,
-                   ObjectSettings.PerBatch settings, SupersededMarks marks, long maxModelBytes, Executor readExecutor,
-                   Clock clock) {
+                   ObjectSettings.PerBatch settings, SupersededMarks marks, PageCursors cursors, long maxModelBytes,
+                   Executor readExecutor, Clock clock) {
         this.stores = stores;
+        this.cursors = cursors;
         this.marks = marks;
         this.codec = codec;
         this.versionIds = versionIds;
@@ -159,7 +159,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public VersionPage versions(ModelRef model, int limit, String cursor) {
-        VersionId before = cursor == null ? null : decodeCursor(cursor);
+        VersionId before = cursor == null ? null : cursors.decode(model, cursor);
         List<VersionId> newestFirst = new ArrayList<>(listVersions(model));
         newestFirst.sort(Comparator.reverseOrder());
         if (newestFirst.isEmpty() && before == null) {
@@ -171,7 +171,7 @@ final class S3ModelCatalog implements ModelCatalog {
         List<ModelDescriptor> descriptors = readAll(page, version -> readDescriptor(model, version)).stream()
                 .filter(Objects::nonNull)
                 .toList();
-        String next = older.size() > page.size() ? encodeCursor(page.get(page.size() - 1)) : null;
+        String next = older.size() > page.size() ? cursors.encode(model, page.get(page.size() - 1)) : null;
         return new VersionPage(descriptors, next);
     }
 
@@ -513,19 +513,6 @@ final class S3ModelCatalog implements ModelCatalog {
             }
         }
         return results;
-    }
-
-    private static String encodeCursor(VersionId version) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(version.value().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static VersionId decodeCursor(String cursor) {
-        try {
-            return VersionId.parse(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException | InvalidNameException e) {
-            throw new InvalidRequestException("The cursor '" + cursor + "' is not one this service returned; "
-                    + "pass next_cursor from the previous page unchanged.");
-        }
     }
 
     private static boolean isName(String value) {

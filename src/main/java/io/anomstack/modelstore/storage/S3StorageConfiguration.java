@@ -2,6 +2,7 @@ package io.anomstack.modelstore.storage;
 
 import io.anomstack.modelstore.bucket.BucketProperties;
 import io.anomstack.modelstore.catalog.ModelCatalog;
+import io.anomstack.modelstore.catalog.PageCursors;
 import io.anomstack.modelstore.catalog.VersionIdGenerator;
 import io.anomstack.modelstore.config.ModelStoreProperties;
 import org.slf4j.Logger;
@@ -164,7 +165,18 @@ class S3StorageConfiguration {
         // Superseded versions are tagged only when the service's own lifecycle rule moves them: nothing else reads the tag.
         SupersededMarks marks = new SupersededMarks(bucket.manage() && !bucket.transitionSteps().isEmpty());
         return new S3ModelCatalog(stores, codec, new VersionIdGenerator(Clock.systemUTC()), cache, objectSettings,
-                marks, properties.maxModelSize().toBytes(), s3ReadExecutor, Clock.systemUTC());
+                marks, new PageCursors(cursorSecret(properties, stores)), properties.maxModelSize().toBytes(),
+                s3ReadExecutor, Clock.systemUTC());
+    }
+
+    /**
+     * MODELSTORE_CURSOR_SECRET, or else one derived from the bucket and prefix: the same on every replica, so paging
+     * works behind a load balancer, but only the configured secret makes cursors impossible to forge.
+     */
+    private static String cursorSecret(ModelStoreProperties properties, TargetStores stores) {
+        S3Target target = stores.defaultStore().target();
+        return properties.cursorSecret().isBlank() ? "anomstack-model-store:" + target.bucket() + "/" + target.prefix()
+                : properties.cursorSecret();
     }
 
     private static void createLocalBucket(S3Client client, String bucket) {
