@@ -55,6 +55,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
                 .blobStore(BlobStores.create(provider, properties))
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+                // S3 takes headers S3Proxy does not know, such as a session token's x-amz-security-token: so does this.
+                .ignoreUnknownHeaders(true)
                 .build();
         try {
             proxy.start();

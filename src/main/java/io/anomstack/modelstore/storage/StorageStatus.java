@@ -1,8 +1,13 @@
 package io.anomstack.modelstore.storage;
 
 import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.useragent.BusinessMetricFeatureId;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +28,7 @@ public class StorageStatus {
         S3Target target = stores.defaultStore().target();
         Map<String, Object> details = new LinkedHashMap<>(describe(target));
         details.put("mode", target.localMode() ? "local" : "s3");
+        details.put("credentials", credentialsSource());
         List<Map<String, Object>> others = stores.all().stream().skip(1).map(store -> describe(store.target())).toList();
         if (!others.isEmpty()) {
             details.put("batch_targets", others);
@@ -32,6 +38,34 @@ public class StorageStatus {
             details.put("missing_permissions", missing);
         }
         return details;
+    }
+
+    /**
+     * Which provider supplied the credentials the S3 client signs with (the default chain names the one it found:
+     * environment, profile, web identity…), never the credentials themselves.
+     */
+    private String credentialsSource() {
+        try {
+            AwsCredentialsIdentity identity = stores.defaultStore().operations().client().serviceClientConfiguration()
+                    .credentialsProvider().resolveIdentity().join();
+            return identity.providerName().map(StorageStatus::sourceNames).orElse("unknown");
+        } catch (RuntimeException e) {
+            return "none found";
+        }
+    }
+
+    /**
+     * The SDK names credential sources by short codes ({@code g,i}); spelt out here: {@code env_vars + sts_assume_role},
+     * {@code static} for keys given in configuration (the SDK's {@code CREDENTIALS_CODE}).
+     */
+    private static String sourceNames(String codes) {
+        return Arrays.stream(codes.split(","))
+                .map(code -> Arrays.stream(BusinessMetricFeatureId.values())
+                        .filter(feature -> feature.value().equals(code) && feature.name().startsWith("CREDENTIALS_"))
+                        .map(feature -> feature == BusinessMetricFeatureId.CREDENTIALS_CODE ? "static"
+                                : feature.name().substring("CREDENTIALS_".length()).toLowerCase(Locale.ROOT))
+                        .findFirst().orElse(code))
+                .collect(Collectors.joining(" + "));
     }
 
     private static Map<String, Object> describe(S3Target target) {
