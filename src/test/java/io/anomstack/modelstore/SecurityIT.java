@@ -17,6 +17,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -29,7 +31,12 @@ import tools.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Collections;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -92,7 +99,6 @@ class SecurityIT {
                 "http://127.0.0.1:" + identityProvider.getAddress().getPort() + "/jwks");
         service = RunningService.start(properties);
         audit.start();
-        ((Logger) LoggerFactory.getLogger("audit")).addAppender(audit);
         HttpResponse<String> uploaded = send("POST", "/api/v1/models/prod_a/cpu", WRITER, "model");
         assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
         version = json(uploaded.body()).get("version").asString();
@@ -235,6 +241,8 @@ class SecurityIT {
 
     @Test
     void everyWriteAndDeleteIsAuditedWithWhoWhatVersionAndOutcome() {
+        // Attached here: any service another test starts in this JVM sets logging up afresh.
+        ((Logger) LoggerFactory.getLogger("audit")).addAppender(audit);
         audit.list.clear();
         HttpResponse<String> uploaded = send("POST", "/api/v1/models/prod_b/cpu?tag=pca", WRITER, "model");
         String uploadedVersion = json(uploaded.body()).get("version").asString();
@@ -258,6 +266,22 @@ class SecurityIT {
             assertThatThrownBy(() -> RunningService.start(properties))
                     .hasRootCauseInstanceOf(IllegalStateException.class)
                     .rootCause().hasMessageContaining("No API key is configured");
+        }
+    }
+
+    @Test
+    void localModeLetsAnonymousCallersInFromLoopbackOnly(@TempDir Path dataDir) throws Exception {
+        InetAddress external = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(network -> Collections.list(network.getInetAddresses()).stream())
+                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
+                .findFirst().orElse(null);
+        Assumptions.assumeTrue(external != null, "this machine has no address but loopback");
+        try (RunningService local = RunningService.start(Map.of("modelstore.data-dir", dataDir.toString()))) {
+            assertThat(local.get("/api/v1/models").statusCode()).isEqualTo(200);
+            HttpResponse<String> remote = local.send(HttpRequest.newBuilder(
+                    URI.create("http://" + external.getHostAddress() + ":" + local.port() + "/api/v1/models")).GET());
+            assertThat(remote.statusCode()).isEqualTo(401);
+            assertThat(remote.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
         }
     }
 
