@@ -28,9 +28,10 @@ class ModelRefTest {
     }
 
     @Test
-    void anEmptyTagMeansTheUntaggedModel() {
-        assertThat(new ModelRef("b", "m", "")).isEqualTo(ModelRef.of("b", "m"));
-        assertThat(new ModelRef("b", "m", "").tag()).isNull();
+    void anEmptyTagIsRefusedRatherThanTakenForTheUntaggedModel() {
+        assertThatThrownBy(() -> new ModelRef("b", "m", "")).isInstanceOf(InvalidNameException.class)
+                .hasMessageContaining("leave the tag out");
+        assertThat(new ModelRef("b", "m", null)).isEqualTo(ModelRef.of("b", "m"));
     }
 
     @Test
