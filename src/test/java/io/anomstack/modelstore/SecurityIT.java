@@ -143,6 +143,9 @@ class SecurityIT {
                 Arguments.of("POST", "/api/v1/models/prod_a/cpu/prune?dry_run=true", "", "admin"),
                 Arguments.of("DELETE", "/api/v1/models/prod_a/gone/versions/20250101_000000", null, "admin"),
                 Arguments.of("DELETE", "/api/v1/models/prod_a/gone", null, "admin"),
+                Arguments.of("POST", "/api/v1/models/prod_a/cpu/versions/{v}/restore?days=1&tier=Standard", "", "admin"),
+                Arguments.of("GET", "/api/v1/admin/bucket", null, "admin"),
+                Arguments.of("POST", "/api/v1/admin/bucket/reconcile", "", "admin"),
                 Arguments.of("GET", "/actuator/metrics", null, "admin"));
     }
 
