@@ -1,6 +1,7 @@
 package io.anomstack.modelstore;
 
 import com.sun.net.httpserver.HttpServer;
+import io.anomstack.modelstore.support.ForkedService;
 import io.anomstack.modelstore.support.ModelStoreClient;
 import io.anomstack.modelstore.support.RunningService;
 import io.anomstack.modelstore.support.S3ProxyBackend;
@@ -22,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -137,7 +137,7 @@ class AwsCredentialsIT {
             try {
                 URI base = URI.create("http://127.0.0.1:" + port);
                 HttpClient http = HttpClient.newHttpClient();
-                awaitHealthy(http, base, service, log);
+                ForkedService.awaitHealthy(http, base, service, log);
                 HttpResponse<String> upload = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/creds/cpu"))
                         .header("Content-Type", "application/octet-stream")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[100])).build(), HttpResponse.BodyHandlers.ofString());
@@ -199,20 +199,4 @@ class AwsCredentialsIT {
         return sts;
     }
 
-    private static void awaitHealthy(HttpClient http, URI base, Process service, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(service.isAlive()).as("service exited:%n%s", Files.readString(log)).isTrue();
-            try {
-                if (http.send(HttpRequest.newBuilder(base.resolve("/actuator/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // Still starting.
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("The service did not become healthy:\n" + Files.readString(log));
-    }
 }

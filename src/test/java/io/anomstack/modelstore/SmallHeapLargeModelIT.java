@@ -1,12 +1,12 @@
 package io.anomstack.modelstore;
 
+import io.anomstack.modelstore.support.ForkedService;
 import io.anomstack.modelstore.support.ModelStoreClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -58,7 +58,7 @@ class SmallHeapLargeModelIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         URI base = URI.create("http://127.0.0.1:" + port);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        awaitHealthy(http, base, log);
+        ForkedService.awaitHealthy(http, base, service, log);
 
         MessageDigest uploaded = MessageDigest.getInstance("SHA-256");
         HttpResponse<String> upload = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/big/model"))
@@ -86,22 +86,6 @@ class SmallHeapLargeModelIT {
         assertThat(service.isAlive()).isTrue();
     }
 
-    private void awaitHealthy(HttpClient http, URI base, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            assertThat(service.isAlive()).as("service exited:%n%s", java.nio.file.Files.readString(log)).isTrue();
-            try {
-                if (http.send(HttpRequest.newBuilder(base.resolve("/actuator/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // Still starting.
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("The service did not become healthy:\n" + java.nio.file.Files.readString(log));
-    }
 
     /** Incompressible bytes generated on the fly, so that the test's own heap stays small too. */
     private static final class RandomBytes extends InputStream {

@@ -3,27 +3,17 @@ package io.anomstack.modelstore.api;
 import io.anomstack.modelstore.catalog.ArchiveState;
 import io.anomstack.modelstore.catalog.ArchiveState.RestoreStatus;
 import io.anomstack.modelstore.catalog.ModelArchivedException;
-import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.RestoreResult;
 import io.anomstack.modelstore.catalog.RestoreTier;
 import io.anomstack.modelstore.catalog.StoreAccessException;
 import io.anomstack.modelstore.catalog.VersionId;
-import io.anomstack.modelstore.policy.BatchPolicies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.beans.factory.annotation.Autowired;
-import io.anomstack.modelstore.config.ModelStoreProperties;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.time.Instant;
 import java.util.Map;
@@ -42,25 +32,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** An archived version as the API client sees it: a 409 that says how to restore, and the restore endpoint. */
-@WebMvcTest(ModelController.class)
-@AutoConfigureMockMvc(addFilters = false)
-@EnableConfigurationProperties(ModelStoreProperties.class)
-@Import({UploadRequestReader.class, MetadataParser.class, ModelDownloads.class, BatchBundles.class, ProblemDetailsAdvice.class})
-class ArchivedVersionProblemsTest {
+class ArchivedVersionProblemsTest extends ModelControllerWebTest {
 
     private static final String TYPE = "urn:anomstack:model-store:problem:model-archived";
     private static final ModelRef CPU = ModelRef.of("my_batch", "cpu_usage");
     private static final VersionId V1 = VersionId.parse("20250131_235959");
     private static final String VERSION = "/api/v1/models/my_batch/cpu_usage/versions/20250131_235959";
-
-    @Autowired
-    private MockMvc mvc;
-
-    @MockitoBean
-    private ModelCatalog catalog;
-
-    @MockitoBean
-    BatchPolicies policies;
 
     @Test
     void downloadingAnArchivedVersionIsA409NamingTheArchiveTheRestoreRequestAndItsTimes() throws Exception {

@@ -1,22 +1,12 @@
 package io.anomstack.modelstore.api;
 
-import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelContent;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.VersionId;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import io.anomstack.modelstore.config.ModelStoreProperties;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import io.anomstack.modelstore.policy.BatchPolicies;
-import org.springframework.test.web.servlet.MockMvc;
 
 import java.io.ByteArrayInputStream;
 import java.time.Instant;
@@ -33,12 +23,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** Downloads stream the model with headers that name and validate it; HEAD and 304 never read the bytes. */
-// The controller's behaviour, without authentication: SecurityIT covers who may call what.
-@WebMvcTest(ModelController.class)
-@AutoConfigureMockMvc(addFilters = false)
-@EnableConfigurationProperties(ModelStoreProperties.class)
-@Import({UploadRequestReader.class, MetadataParser.class, ModelDownloads.class, BatchBundles.class, ProblemDetailsAdvice.class})
-class ModelDownloadsTest {
+class ModelDownloadsTest extends ModelControllerWebTest {
 
     private static final ModelRef CPU = ModelRef.of("my_batch", "cpu_usage");
     private static final String LATEST = "/api/v1/models/my_batch/cpu_usage/latest";
@@ -47,15 +32,6 @@ class ModelDownloadsTest {
             "application/octet-stream", "identity", "STANDARD", null, "bucket",
             "models/my_batch/cpu_usage/model_20250131_235959.joblib", Map.of());
     private static final String ETAG = "\"" + VERSION.sha256() + "\"";
-
-    @Autowired
-    private MockMvc mvc;
-
-    @MockitoBean
-    private ModelCatalog catalog;
-
-    @MockitoBean
-    BatchPolicies policies;
 
     @Test
     void streamsTheModelWithItsVersionChecksumAndFileName() throws Exception {

@@ -2,7 +2,6 @@ package io.anomstack.modelstore.api;
 
 import io.anomstack.modelstore.catalog.InvalidNameException;
 import io.anomstack.modelstore.catalog.InvalidRequestException;
-import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelContent;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelNotFoundException;
@@ -19,17 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.beans.factory.annotation.Autowired;
-import io.anomstack.modelstore.config.ModelStoreProperties;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import io.anomstack.modelstore.policy.BatchPolicies;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
 import java.io.ByteArrayInputStream;
@@ -55,26 +45,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /** Every failure reaches the client as an RFC 9457 problem detail saying what was wrong, never a stack trace. */
-// The controller's behaviour, without authentication: SecurityIT covers who may call what.
-@WebMvcTest(ModelController.class)
-@AutoConfigureMockMvc(addFilters = false)
-@EnableConfigurationProperties(ModelStoreProperties.class)
-@Import({UploadRequestReader.class, MetadataParser.class, ModelDownloads.class, BatchBundles.class, ProblemDetailsAdvice.class})
-class ProblemDetailsAdviceTest {
+class ProblemDetailsAdviceTest extends ModelControllerWebTest {
 
     private static final String TYPE_BASE = "urn:anomstack:model-store:problem:";
     private static final ModelRef CPU = ModelRef.of("my_batch", "cpu_usage");
     private static final String LATEST_METADATA = "/api/v1/models/my_batch/cpu_usage/latest/metadata";
     private static final String LATEST = "/api/v1/models/my_batch/cpu_usage/latest";
-
-    @Autowired
-    private MockMvc mvc;
-
-    @MockitoBean
-    private ModelCatalog catalog;
-
-    @MockitoBean
-    BatchPolicies policies;
 
     static Stream<Arguments> serviceErrors() {
         return Stream.of(
