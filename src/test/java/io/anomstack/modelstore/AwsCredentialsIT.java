@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each way the service can get AWS credentials that runs without AWS: static keys, a named profile in a shared
- * credentials file, environment variables with a session token (in a process of its own), and a role assumed through
- * STS (a local stub) on top of them. Each test checks which provider signs and that the secret shows nowhere.
+ * credentials file and environment variables with a session token (each in a process of its own: the SDK's default
+ * chain is per process), and a role assumed through STS (a local stub) on top of static keys. Each test checks which provider signs and that the secret shows nowhere.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class AwsCredentialsIT {
@@ -63,24 +63,15 @@ class AwsCredentialsIT {
     }
 
     @Test
-    void aNamedProfileOfASharedCredentialsFileIsFoundByTheDefaultChain() throws Exception {
+    void aNamedProfileOfASharedCredentialsFileIsFoundByTheDefaultChainInAProcessOfItsOwn() throws Exception {
         try (S3ProxyBackend backend = S3ProxyBackend.inMemory()) {
             Path credentialsFile = dir.resolve("credentials");
             Files.writeString(credentialsFile, "[default]\naws_access_key_id = wrong\naws_secret_access_key = wrong\n\n"
                     + "[modelstore]\naws_access_key_id = " + backend.accessKey() + "\naws_secret_access_key = "
                     + backend.secretKey() + "\n");
-            Map<String, Object> properties = withoutStaticKeys(backend, backend.createBucket("profile"));
-            // The SDK reads AWS_SHARED_CREDENTIALS_FILE and AWS_PROFILE also as these system properties.
-            System.setProperty("aws.sharedCredentialsFile", credentialsFile.toString());
-            System.setProperty("aws.profile", "modelstore");
-            try (RunningService service = RunningService.start(properties)) {
-                ModelStoreClient client = new ModelStoreClient(service);
-                assertThat(client.uploadRaw("creds", "cpu", null, new byte[100], null).statusCode()).isEqualTo(201);
-                assertThat(credentials(client)).startsWith("profile");
-            } finally {
-                System.clearProperty("aws.sharedCredentialsFile");
-                System.clearProperty("aws.profile");
-            }
+            String source = uploadInAProcessOfItsOwn(backend, backend.createBucket("profile"), Map.of(
+                    "AWS_SHARED_CREDENTIALS_FILE", credentialsFile.toString(), "AWS_PROFILE", "modelstore"));
+            assertThat(source).startsWith("profile");
         }
     }
 
@@ -115,54 +106,55 @@ class AwsCredentialsIT {
     @Test
     void environmentVariablesWithASessionTokenAreFoundInAProcessOfItsOwn() throws Exception {
         try (S3ProxyBackend backend = S3ProxyBackend.inMemory()) {
-            String bucket = backend.createBucket("environment");
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            Path log = dir.resolve("service.log");
-            ProcessBuilder builder = new ProcessBuilder(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), ModelStoreApplication.class.getName(),
-                    "--server.port=" + port, "--modelstore.s3.bucket=" + bucket,
-                    "--modelstore.s3.endpoint=" + backend.endpoint(), "--modelstore.security.allow-anonymous=true"))
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
-            Map<String, String> environment = builder.environment();
-            environment.keySet().removeIf(name -> name.startsWith("AWS_"));
-            environment.put("AWS_ACCESS_KEY_ID", backend.accessKey());
-            environment.put("AWS_SECRET_ACCESS_KEY", backend.secretKey());
-            environment.put("AWS_SESSION_TOKEN", "session-token-from-the-environment");
-            environment.put("AWS_REGION", "us-east-1");
-            Process service = builder.start();
-            try {
-                URI base = URI.create("http://127.0.0.1:" + port);
-                HttpClient http = HttpClient.newHttpClient();
-                ForkedService.awaitHealthy(http, base, service, log);
-                HttpResponse<String> upload = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/creds/cpu"))
-                        .header("Content-Type", "application/octet-stream")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[100])).build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
-                String info = http.send(HttpRequest.newBuilder(base.resolve("/actuator/info")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                assertThat(json(info).get("storage").get("credentials").asString())
-                        .isEqualTo("env_vars");
-            } finally {
-                service.destroy();
-                service.waitFor();
-            }
-            assertThat(Files.readString(log)).doesNotContain(backend.secretKey(), "session-token-from-the-environment");
+            String source = uploadInAProcessOfItsOwn(backend, backend.createBucket("environment"), Map.of(
+                    "AWS_ACCESS_KEY_ID", backend.accessKey(), "AWS_SECRET_ACCESS_KEY", backend.secretKey(),
+                    "AWS_SESSION_TOKEN", "session-token-from-the-environment"));
+            assertThat(source).isEqualTo("env_vars");
+            assertThat(Files.readString(dir.resolve("service.log")))
+                    .doesNotContain(backend.secretKey(), "session-token-from-the-environment");
+        }
+    }
+
+    /**
+     * Starts the service in a process of its own with {@code aws} as its only AWS environment (the default chain and its
+     * profile files are per process), uploads a model, and returns the credential source it reports.
+     */
+    private String uploadInAProcessOfItsOwn(S3ProxyBackend backend, String bucket, Map<String, String> aws) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Path log = dir.resolve("service.log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), ModelStoreApplication.class.getName(),
+                "--server.port=" + port, "--modelstore.s3.bucket=" + bucket,
+                "--modelstore.s3.endpoint=" + backend.endpoint(), "--modelstore.security.allow-anonymous=true"))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(name -> name.startsWith("AWS_"));
+        environment.put("AWS_REGION", "us-east-1");
+        environment.putAll(aws);
+        Process service = builder.start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + port);
+            HttpClient http = HttpClient.newHttpClient();
+            ForkedService.awaitHealthy(http, base, service, log);
+            HttpResponse<String> upload = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/creds/cpu"))
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[100])).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+            String info = http.send(HttpRequest.newBuilder(base.resolve("/actuator/info")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return json(info).get("storage").get("credentials").asString();
+        } finally {
+            service.destroy();
+            service.waitFor();
         }
     }
 
     private static String credentials(ModelStoreClient client) {
         return client.getJson("/actuator/info").get("storage").get("credentials").asString();
-    }
-
-    private static Map<String, Object> withoutStaticKeys(S3ProxyBackend backend, String bucket) {
-        Map<String, Object> properties = new HashMap<>(backend.serviceProperties(bucket));
-        properties.remove("spring.cloud.aws.credentials.access-key");
-        properties.remove("spring.cloud.aws.credentials.secret-key");
-        return properties;
     }
 
     /** Answers AssumeRole with the S3 server's own keys as the role's temporary credentials, and records each call. */
