@@ -241,7 +241,7 @@ public final class Benchmark {
     private Timed timed(String memoryLabel, long size, Callable<?> transfer) throws Exception {
         MemoryMonitor memory = memoryLabel == null ? null : MemoryMonitor.watch(service);
         try {
-            CpuMeter.Sample cpu0 = cpu.sample();
+            CpuMeter.Snapshot cpu0 = cpu.sample();
             long t0 = System.nanoTime();
             transfer.call();
             double seconds = seconds(t0);
@@ -379,7 +379,7 @@ public final class Benchmark {
         // The warm-up also fills the service's cache, as a scorer's first request does.
         runRequests(pool, clients, Math.max(100, 4 * clients), Duration.ofSeconds(30), request, null);
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-        CpuMeter.Sample cpu0 = cpu.sample();
+        CpuMeter.Snapshot cpu0 = cpu.sample();
         long t0 = System.nanoTime();
         runRequests(pool, clients, config.latencyRequests(), config.latencyMaxPerLevel(), request, latencies);
         double seconds = seconds(t0);
