@@ -260,9 +260,10 @@ final class Report {
                     .append("GETs). The service and its clients stay on loopback, as a service deployed next to its trainers and ")
                     .append("scorers in the bucket's region would be. The direct client sends one `PutObject` / `GetObject` per ")
                     .append("transfer, so it gets one connection's bandwidth; the service uploads ")
-                    .append("4 parts in parallel and downloads over one connection, and sends compressed bytes over the link. A ")
-                    .append("direct client that uploads multipart in parallel itself (the AWS CLI, boto3's transfer manager) ")
-                    .append("would gain the same from parallel connections, though not from compression. The relay's CPU is ")
+                    .append("4 parts in parallel, downloads models of 16 MiB and more in 8 MiB ranges with up to 3 in flight, ")
+                    .append("and sends compressed bytes over the link. A direct client that parallelises itself (the AWS CLI, ")
+                    .append("boto3's transfer manager) would gain the same from parallel connections, though not from ")
+                    .append("compression. The relay's CPU is ")
                     .append("counted with S3Proxy's.\n\n");
             throughputTables(md, SHAPED);
         }
