@@ -29,7 +29,11 @@ record BenchConfig(
         Path output,
         Path workDir,
         String s3proxyVersion,
-        boolean keepData) {
+        boolean keepData,
+        double linkMibs,
+        Duration linkLatency,
+        long linkRandomSize,
+        long linkModelSize) {
 
     static BenchConfig fromSystemProperties() {
         return new BenchConfig(
@@ -51,7 +55,11 @@ record BenchConfig(
                 Path.of(property("bench.output", "docs/benchmarks.md")),
                 Path.of(property("bench.work-dir", "target/bench")),
                 property("bench.s3proxy-version", "unknown"),
-                Boolean.parseBoolean(property("bench.keep-data", "false")));
+                Boolean.parseBoolean(property("bench.keep-data", "false")),
+                Double.parseDouble(property("bench.link-mibs", "90")),
+                Duration.ofMillis(Long.parseLong(property("bench.link-latency-ms", "10"))),
+                size("bench.link-random-size", "256MiB"),
+                size("bench.link-model-size", "256MiB"));
     }
 
     private static String property(String name, String fallback) {

@@ -2,6 +2,7 @@ package io.anomstack.modelstore.bench;
 
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
@@ -10,7 +11,6 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -57,6 +57,8 @@ public final class Benchmark {
     private final Report report = new Report();
     private final long startNanos = System.nanoTime();
     private S3Side s3;
+    /** The direct client of the scenario being measured: to S3Proxy itself, or through the shaped link. */
+    private S3Client direct;
     private ServiceProcess service;
     private ServiceClient client;
     private CpuMeter cpu;
@@ -87,30 +89,48 @@ public final class Benchmark {
         Path latencyModel = files.resolve("latency-model.pkl");
         String latencyModelSha = Digests.hex(PickledModel.write(latencyModel, config.latencySize(), SEED_LATENCY));
 
+        Path linkRandomFile = files.resolve("link-random.bin");
+        String linkRandomSha = Digests.hex(RandomBytes.writeFile(linkRandomFile, config.linkRandomSize(), SEED_RANDOM));
+        Path linkModelFile = files.resolve("link-model.pkl");
+        String linkModelSha = Digests.hex(PickledModel.write(linkModelFile, config.linkModelSize(), SEED_MODEL));
+
         s3 = S3Side.start(work.resolve("s3"));
-        Path serviceLog = work.resolve("service.log");
-        log("S3Proxy at " + s3.endpoint() + "; starting the service jar " + config.jar() + " (log: " + serviceLog + ")");
-        service = ServiceProcess.start(config.jar(), config.serviceHeap(), config.serviceJvmArgs(), s3, serviceLog);
-        client = new ServiceClient(service);
-        cpu = new CpuMeter(service.pid());
+        direct = s3.client();
         try {
-            report.idleMemory(service.heapUsed(), service.procStatus("VmRSS"), service.heapMax());
-            warmUp(files);
-            throughput(new Dataset("random", "incompressible (random bytes)", randomFile, randomSha, false));
-            throughput(new Dataset("model", "compressible (pickled float64 arrays)", modelFile, modelSha, true));
-            largeUploadMemory();
-            String latencySize = BenchConfig.formatSize(config.latencySize());
-            latency("random", latencySize + " random (stored as is: the same S3 object)", latencyRandom, latencyRandomSha, null);
-            latency("model", latencySize + " pickled model (stored zstd, sent decoded; direct: the raw pickle)",
-                    latencyModel, latencyModelSha, null);
-            latency("model_zstd", latencySize + " pickled model, client accepts zstd and decodes it (direct: the raw pickle)",
-                    latencyModel, latencyModelSha, "zstd");
-            for (int versions : config.versionCounts()) {
-                requestsPerLatest(versions);
+            startService(s3.endpoint(), work.resolve("service.log"));
+            try {
+                report.idleMemory(service.heapUsed(), service.procStatus("VmRSS"), service.heapMax());
+                warmUp(files, config.warmupRounds());
+                throughput(Report.LOOPBACK, new Dataset("random", "incompressible (random bytes)", randomFile, randomSha, false));
+                throughput(Report.LOOPBACK, new Dataset("model", "compressible (pickled float64 arrays)", modelFile, modelSha, true));
+                largeUploadMemory();
+                latencies(Report.LOOPBACK, latencyRandom, latencyRandomSha, latencyModel, latencyModelSha);
+                for (int versions : config.versionCounts()) {
+                    requestsPerLatest(versions);
+                }
+            } finally {
+                stopService();
+            }
+            if (config.linkMibs() > 0) {
+                try (ShapedLink link = new ShapedLink(s3.endpoint(), config.linkMibs() * MIB, config.linkLatency());
+                     S3Client linked = s3.clientFor(link.endpoint())) {
+                    log(String.format(Locale.ROOT, "shaped link: %.0f MiB/s per connection and direction, %d ms first-byte latency",
+                            config.linkMibs(), config.linkLatency().toMillis()));
+                    report.link(config.linkMibs(), config.linkLatency());
+                    direct = linked;
+                    startService(link.endpoint(), work.resolve("service-shaped.log"));
+                    try {
+                        // One round: S3Proxy and the clients are warm already, and the JIT's share is reported apart.
+                        warmUp(files, 1);
+                        throughput(Report.SHAPED, new Dataset("random", "incompressible (random bytes)", linkRandomFile, linkRandomSha, false));
+                        throughput(Report.SHAPED, new Dataset("model", "compressible (pickled float64 arrays)", linkModelFile, linkModelSha, true));
+                        latencies(Report.SHAPED, latencyRandom, latencyRandomSha, latencyModel, latencyModelSha);
+                    } finally {
+                        stopService();
+                    }
+                }
             }
         } finally {
-            client.close();
-            service.close();
             s3.close();
         }
         report.finish(Machine.loadAverage(), Duration.ofNanos(System.nanoTime() - startNanos));
@@ -127,27 +147,41 @@ public final class Benchmark {
         }
     }
 
+    private void startService(URI s3Endpoint, Path serviceLog) throws Exception {
+        log("S3 endpoint " + s3Endpoint + "; starting the service jar " + config.jar() + " (log: " + serviceLog + ")");
+        service = ServiceProcess.start(config.jar(), config.serviceHeap(), config.serviceJvmArgs(), s3, s3Endpoint, serviceLog);
+        client = new ServiceClient(service);
+        cpu = new CpuMeter(service.pid());
+    }
+
+    private void stopService() throws Exception {
+        client.close();
+        service.close();
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // 1. Throughput
 
     private record Dataset(String name, String description, Path file, String sha256, boolean compressible) {
     }
 
-    private void throughput(Dataset data) throws Exception {
+    /** @param scenario {@link Report#LOOPBACK} or {@link Report#SHAPED}: also names the metrics and direct keys */
+    private void throughput(String scenario, Dataset data) throws Exception {
         long size = Files.size(data.file());
-        String metric = "throughput_" + data.name();
-        String directKey = "direct/" + data.name() + "/model.pkl";
-        Report.Throughput upload = report.throughput(data.description(), size, "upload");
-        Report.Throughput download = report.throughput(data.description(), size, "download");
+        String metric = scenario + "_throughput_" + data.name();
+        String directKey = "direct/" + scenario + "/" + data.name() + "/model.pkl";
+        boolean watchMemory = scenario.equals(Report.LOOPBACK);
+        Report.Throughput upload = report.throughput(scenario, data.description(), size, "upload");
+        Report.Throughput download = report.throughput(scenario, data.description(), size, "download");
         Report.Throughput zstdDownload = data.compressible()
-                ? report.throughput(data.description(), size, "download, client accepts zstd") : null;
+                ? report.throughput(scenario, data.description(), size, "download, client accepts zstd") : null;
         for (int round = 1; round <= config.rounds(); round++) {
             boolean serviceFirst = round % 2 == 1;
-            log(data.name() + " round " + round + "/" + config.rounds());
+            log(scenario + " " + data.name() + " round " + round + "/" + config.rounds());
             for (boolean viaService : new boolean[] {serviceFirst, !serviceFirst}) {
                 if (viaService) {
                     ServiceClient.Stored[] stored = new ServiceClient.Stored[1];
-                    Timed timed = timed("upload, " + data.description(), size,
+                    Timed timed = timed(watchMemory ? "upload, " + data.description() : null, size,
                             () -> stored[0] = client.uploadFile(metric, data.file(), data.sha256()));
                     upload.service(timed.mibs(size), timed.cpu());
                     upload.stored(stored[0].storedBytes(), stored[0].contentEncoding());
@@ -163,8 +197,8 @@ public final class Benchmark {
                 if (viaService) {
                     for (String acceptEncoding : zstdDownload == null ? new String[] {null} : new String[] {null, "zstd"}) {
                         ServiceClient.Received[] received = new ServiceClient.Received[1];
-                        Timed timed = timed("download, " + data.description()
-                                        + (acceptEncoding == null ? "" : ", Accept-Encoding: " + acceptEncoding), size,
+                        Timed timed = timed(watchMemory ? "download, " + data.description()
+                                        + (acceptEncoding == null ? "" : ", Accept-Encoding: " + acceptEncoding) : null, size,
                                 () -> received[0] = client.downloadLatest(metric, acceptEncoding));
                         check(received[0].bytes() == size && received[0].sha256().equals(data.sha256()),
                                 "service download of " + metric + " is corrupt");
@@ -176,7 +210,7 @@ public final class Benchmark {
                 } else {
                     Digests.Drained[] drained = new Digests.Drained[1];
                     Timed timed = timed(null, size, () -> {
-                        try (ResponseInputStream<GetObjectResponse> body = s3.client().getObject(b -> b.bucket(S3Side.BUCKET).key(directKey))) {
+                        try (ResponseInputStream<GetObjectResponse> body = direct.getObject(b -> b.bucket(S3Side.BUCKET).key(directKey))) {
                             drained[0] = Digests.drain(body);
                         }
                         return null;
@@ -207,7 +241,7 @@ public final class Benchmark {
     private Timed timed(String memoryLabel, long size, Callable<?> transfer) throws Exception {
         MemoryMonitor memory = memoryLabel == null ? null : MemoryMonitor.watch(service);
         try {
-            CpuMeter.Sample cpu0 = cpu.sample();
+            CpuMeter.Snapshot cpu0 = cpu.sample();
             long t0 = System.nanoTime();
             transfer.call();
             double seconds = seconds(t0);
@@ -227,24 +261,24 @@ public final class Benchmark {
      * Runs every transfer path a few times, untimed, so that the JITs of the service, of S3Proxy and of the clients have
      * compiled them before anything is measured.
      */
-    private void warmUp(Path files) throws Exception {
+    private void warmUp(Path files, int rounds) throws Exception {
         long size = config.warmupSize();
         if (size <= 0) {
             return;
         }
-        log("warm-up: every transfer " + config.warmupRounds() + " times with " + BenchConfig.formatSize(size) + " files, not measured");
+        log("warm-up: every transfer " + rounds + " times with " + BenchConfig.formatSize(size) + " files, not measured");
         Path random = files.resolve("warmup.bin");
         String randomSha = Digests.hex(RandomBytes.writeFile(random, size, SEED_WARMUP));
         Path model = files.resolve("warmup.pkl");
         String modelSha = Digests.hex(PickledModel.write(model, size, SEED_WARMUP));
-        for (int i = 0; i < config.warmupRounds(); i++) {
+        for (int i = 0; i < rounds; i++) {
             for (Dataset data : List.of(new Dataset("random", "", random, randomSha, false), new Dataset("model", "", model, modelSha, true))) {
                 String metric = "warmup_" + data.name();
                 client.uploadFile(metric, data.file(), data.sha256());
                 directPut("direct/" + metric + "/model.pkl", data.file(), data.sha256());
                 check(client.downloadLatest(metric, null).sha256().equals(data.sha256()), "warm-up download is corrupt");
                 check(client.downloadLatest(metric, "zstd").sha256().equals(data.sha256()), "warm-up download is corrupt");
-                try (ResponseInputStream<GetObjectResponse> body = s3.client().getObject(b -> b.bucket(S3Side.BUCKET)
+                try (ResponseInputStream<GetObjectResponse> body = direct.getObject(b -> b.bucket(S3Side.BUCKET)
                         .key("direct/" + metric + "/model.pkl"))) {
                     check(Digests.drain(body).sha256().equals(data.sha256()), "warm-up direct download is corrupt");
                 }
@@ -256,7 +290,7 @@ public final class Benchmark {
 
     /** A trainer's PutObject: the whole file in one request, its SHA-256 announced for S3 to check. */
     private PutObjectResponse directPut(String key, Path file, String sha256Hex) {
-        return s3.client().putObject(b -> b.bucket(S3Side.BUCKET).key(key).contentType("application/octet-stream")
+        return direct.putObject(b -> b.bucket(S3Side.BUCKET).key(key).contentType("application/octet-stream")
                         .checksumSHA256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256Hex))),
                 RequestBody.fromFile(file));
     }
@@ -285,12 +319,21 @@ public final class Benchmark {
     // ---------------------------------------------------------------------------------------------------------------
     // 2. GET latest latency
 
+    private void latencies(String scenario, Path random, String randomSha, Path model, String modelSha) throws Exception {
+        String size = BenchConfig.formatSize(config.latencySize());
+        latency(scenario, "random", size + " random (stored as is: the same S3 object)", random, randomSha, null);
+        latency(scenario, "model", size + " pickled model (stored zstd, sent decoded; direct: the raw pickle)", model, modelSha, null);
+        latency(scenario, "model_zstd", size + " pickled model, client accepts zstd and decodes it (direct: the raw pickle)",
+                model, modelSha, "zstd");
+    }
+
     /**
      * @param acceptEncoding what the scorer accepts: null for the original bytes, {@code zstd} to receive the stored
      *                       bytes and decode them itself
      */
-    private void latency(String name, String description, Path file, String sha256, String acceptEncoding) throws Exception {
-        String metric = "latency_" + name;
+    private void latency(String scenario, String name, String description, Path file, String sha256, String acceptEncoding)
+            throws Exception {
+        String metric = scenario + "_latency_" + name;
         ServiceClient.Stored stored = client.uploadFile(metric, file, sha256);
         String directKey;
         if ("identity".equals(stored.contentEncoding())) {
@@ -303,24 +346,24 @@ public final class Benchmark {
         URI latest = client.latestUri(metric);
         ServiceClient.Received first = client.downloadLatest(metric, acceptEncoding);
         check(first.sha256().equals(sha256), "GET latest of " + metric + " is corrupt");
-        try (ResponseInputStream<GetObjectResponse> body = s3.client().getObject(b -> b.bucket(S3Side.BUCKET).key(directKey))) {
+        try (ResponseInputStream<GetObjectResponse> body = direct.getObject(b -> b.bucket(S3Side.BUCKET).key(directKey))) {
             check(Digests.drain(body).sha256().equals(sha256), "direct GET of " + directKey + " is corrupt");
         }
         for (int clients : config.latencyConcurrency()) {
-            Report.Latency row = report.latency(description, clients);
+            Report.Latency row = report.latency(scenario, description, clients);
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             try {
                 row.service(measure(pool, clients, () -> checkSize(client.fetchLatest(latest, acceptEncoding), size)));
                 row.direct(measure(pool, clients, () -> {
-                    try (ResponseInputStream<GetObjectResponse> body = s3.client().getObject(b -> b.bucket(S3Side.BUCKET).key(directKey))) {
-                        return checkSize(body.transferTo(OutputStream.nullOutputStream()), size);
+                    try (ResponseInputStream<GetObjectResponse> body = direct.getObject(b -> b.bucket(S3Side.BUCKET).key(directKey))) {
+                        return checkSize(Digests.discard(body), size);
                     }
                 }));
             } finally {
                 pool.shutdownNow();
             }
-            log(String.format(Locale.ROOT, "latency %-6s %2d clients: service p50 %.2f ms p99 %.2f ms | direct p50 %.2f ms p99 %.2f ms",
-                    name, clients, row.serviceStats().p50(), row.serviceStats().p99(), row.directStats().p50(), row.directStats().p99()));
+            log(String.format(Locale.ROOT, "%s latency %-10s %2d clients: service p50 %.2f ms p99 %.2f ms | direct p50 %.2f ms p99 %.2f ms",
+                    scenario, name, clients, row.serviceStats().p50(), row.serviceStats().p99(), row.directStats().p50(), row.directStats().p99()));
         }
     }
 
@@ -336,7 +379,7 @@ public final class Benchmark {
         // The warm-up also fills the service's cache, as a scorer's first request does.
         runRequests(pool, clients, Math.max(100, 4 * clients), Duration.ofSeconds(30), request, null);
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-        CpuMeter.Sample cpu0 = cpu.sample();
+        CpuMeter.Snapshot cpu0 = cpu.sample();
         long t0 = System.nanoTime();
         runRequests(pool, clients, config.latencyRequests(), config.latencyMaxPerLevel(), request, latencies);
         double seconds = seconds(t0);

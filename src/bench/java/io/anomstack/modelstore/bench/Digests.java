@@ -28,6 +28,20 @@ final class Digests {
     record Drained(long bytes, String sha256) {
     }
 
+    /**
+     * Reads {@code in} to its end and drops it; returns its length. Reads of 64 KiB, not InputStream.transferTo's 8 KiB:
+     * a zstd stream decodes in one native call per read.
+     */
+    static long discard(InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            total += n;
+        }
+        return total;
+    }
+
     /** Reads {@code in} to its end into a discarding sink, hashing it on the way. */
     static Drained drain(InputStream in) throws IOException {
         MessageDigest sha256 = sha256();

@@ -48,11 +48,18 @@ final class S3Side implements AutoCloseable {
             requests.computeIfAbsent(kindOf(container, blob), k -> new LongAdder()).increment();
             return accessKey.equals(identity) ? new AccessGrant(secretKey, store) : null;
         });
-        // Configured like the service's own client (S3StorageConfiguration), with the SDK's defaults otherwise,
-        // except that responses are not checked a second time: the benchmark hashes every download itself.
-        this.client = S3Client.builder()
+        this.client = clientFor(endpoint());
+    }
+
+    /**
+     * A client of S3Proxy through {@code endpoint} (S3Proxy itself, or a link in front of it), configured like the
+     * service's own client (S3StorageConfiguration), with the SDK's defaults otherwise, except that responses are not
+     * checked a second time: the benchmark hashes every download itself.
+     */
+    S3Client clientFor(URI endpoint) {
+        return S3Client.builder()
                 .region(Region.US_EAST_1)
-                .endpointOverride(endpoint())
+                .endpointOverride(endpoint)
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)

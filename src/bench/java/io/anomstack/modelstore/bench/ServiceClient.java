@@ -1,6 +1,6 @@
 package io.anomstack.modelstore.bench;
 
-import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import org.apache.http.Header;
 import org.apache.http.HttpEntity;
 import org.apache.http.client.config.RequestConfig;
@@ -133,7 +133,7 @@ final class ServiceClient implements AutoCloseable {
                 String encoding = encodingHeader == null ? "identity" : encodingHeader.getValue();
                 InputStream body = switch (encoding) {
                     case "identity" -> wire;
-                    case "zstd" -> new ZstdInputStream(wire);
+                    case "zstd" -> new ZstdInputStreamNoFinalizer(wire);
                     default -> throw new IOException("Unexpected Content-Encoding " + encoding);
                 };
                 Digests.Drained drained = Digests.drain(body);
@@ -155,8 +155,8 @@ final class ServiceClient implements AutoCloseable {
             }
             Header encoding = response.getFirstHeader("Content-Encoding");
             try (InputStream wire = response.getEntity().getContent();
-                 InputStream body = encoding != null && encoding.getValue().equals("zstd") ? new ZstdInputStream(wire) : wire) {
-                return body.transferTo(OutputStream.nullOutputStream());
+                 InputStream body = encoding != null && encoding.getValue().equals("zstd") ? new ZstdInputStreamNoFinalizer(wire) : wire) {
+                return Digests.discard(body);
             }
         }
     }

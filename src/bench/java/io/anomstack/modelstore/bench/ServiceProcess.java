@@ -44,8 +44,10 @@ final class ServiceProcess implements AutoCloseable {
 
     /**
      * @param extraJvmArgs further JVM options for the service, such as a flight recording; empty for none
+     * @param s3Endpoint   where the service reaches S3Proxy: S3Proxy itself, or a link in front of it
      */
-    static ServiceProcess start(Path jar, String heap, List<String> extraJvmArgs, S3Side s3, Path log) throws Exception {
+    static ServiceProcess start(Path jar, String heap, List<String> extraJvmArgs, S3Side s3, URI s3Endpoint, Path log)
+            throws Exception {
         Path gcLog = log.resolveSibling(log.getFileName().toString().replace(".log", "") + "-gc.log");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The service jar " + jar + " does not exist: run the benchmark through "
@@ -63,7 +65,7 @@ final class ServiceProcess implements AutoCloseable {
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--modelstore.s3.bucket=" + S3Side.BUCKET,
-                "--modelstore.s3.endpoint=" + s3.endpoint(),
+                "--modelstore.s3.endpoint=" + s3Endpoint,
                 "--spring.cloud.aws.credentials.access-key=" + s3.accessKey(),
                 "--spring.cloud.aws.credentials.secret-key=" + s3.secretKey(),
                 "--management.endpoints.web.exposure.include=health,info,metrics",

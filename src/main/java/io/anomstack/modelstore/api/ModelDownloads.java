@@ -19,18 +19,26 @@ import java.util.Locale;
  * Writes a model version to the response as a stream, straight from S3. A client that accepts the stored
  * encoding gets the stored bytes untouched (with {@code Content-Encoding}); any other gets them decoded on the
  * fly. The descriptor alone answers {@code HEAD} and a matching {@code If-None-Match}, without reading the
- * model. A single {@code Range} is served from the original bytes.
+ * model. A single {@code Range} is served from the original bytes. Large models are read from S3 in ranges
+ * fetched ahead in parallel ({@link RangePrefetcher}).
  */
 @Component
-class ModelDownloads {
+class ModelDownloads implements AutoCloseable {
 
     static final String VERSION_HEADER = "X-Model-Version";
     static final String SHA256_HEADER = "X-Model-Sha256";
 
     private final ModelCatalog catalog;
+    private final RangePrefetcher prefetcher;
 
     ModelDownloads(ModelCatalog catalog) {
         this.catalog = catalog;
+        this.prefetcher = new RangePrefetcher(catalog);
+    }
+
+    @Override
+    public void close() {
+        prefetcher.close();
     }
 
     void send(ModelDescriptor version, HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -78,11 +86,22 @@ class ModelDownloads {
      * The stored bytes when they go out as they are; only the requested bytes when the object is stored as is;
      * otherwise the original bytes, decoded by the catalog.
      */
-    private ModelContent open(ModelDescriptor version, ModelEncoding stored, ByteRange range, boolean passThrough) {
+    private ModelContent open(ModelDescriptor version, ModelEncoding stored, ByteRange range, boolean passThrough)
+            throws IOException {
         if (range != null && stored == ModelEncoding.IDENTITY) {
             return catalog.openRange(version, range.first(), range.last());
         }
-        return passThrough || stored == ModelEncoding.IDENTITY ? catalog.open(version) : catalog.openOriginal(version);
+        boolean storedBytes = passThrough || stored == ModelEncoding.IDENTITY;
+        InputStream prefetched = prefetcher.open(version);
+        if (prefetched != null) {
+            try {
+                return new ModelContent(version, storedBytes ? prefetched : stored.decoder(prefetched));
+            } catch (IOException | RuntimeException e) {
+                prefetched.close();
+                throw e;
+            }
+        }
+        return storedBytes ? catalog.open(version) : catalog.openOriginal(version);
     }
 
     /** The requested range of a decoded model. */

@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * An output stream into one new S3 object. Bytes are cut into parts of a fixed size; while the next part
  * fills, up to {@code maxInFlight} earlier parts upload in parallel. Memory is bounded by
- * {@code partSize × (maxInFlight + 1)} whatever the object's size. An object that fits in one part goes
+ * {@code partSize × (maxInFlight + 1)} whatever the object's size: part buffers come from {@link PartBuffers} and go
+ * back there as soon as their part is sent. An object that fits in one part goes
  * up in a single PUT. Either way it is created only if its key is free, and only by {@link #finish()}:
  * until then nothing is visible, and {@link #abort()} leaves no multipart upload behind.
  */
@@ -48,10 +48,11 @@ final class ObjectSink extends OutputStream {
     private final int partSize;
     private final Executor uploads;
     private final Semaphore inFlight;
-    private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
+    private final PartBuffers buffers;
     private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
+    /** The part being filled; null until the next byte arrives. */
     private byte[] buffer;
     private int filled;
     private long written;
@@ -63,7 +64,7 @@ final class ObjectSink extends OutputStream {
      * @param settings        the batch's storage class and encryption
      */
     ObjectSink(S3Operations operations, String key, String contentType, String contentEncoding, ObjectSettings settings,
-               int partSize, int maxInFlight, Executor uploads) {
+               int partSize, int maxInFlight, PartBuffers buffers, Executor uploads) {
         this.operations = operations;
         this.key = key;
         this.contentType = contentType;
@@ -72,7 +73,7 @@ final class ObjectSink extends OutputStream {
         this.partSize = partSize;
         this.uploads = uploads;
         this.inFlight = new Semaphore(maxInFlight);
-        this.buffer = new byte[partSize];
+        this.buffers = buffers;
     }
 
     @Override
@@ -86,6 +87,9 @@ final class ObjectSink extends OutputStream {
         while (length > 0) {
             if (filled == partSize) {
                 sendPart();
+            }
+            if (buffer == null) {
+                buffer = buffers.take(partSize);
             }
             int n = Math.min(length, partSize - filled);
             System.arraycopy(bytes, offset, buffer, filled, n);
@@ -110,7 +114,11 @@ final class ObjectSink extends OutputStream {
         checkOpen();
         closed = true;
         if (uploadId == null) {
-            return putSingle();
+            try {
+                return putSingle();
+            } finally {
+                releaseBuffer();
+            }
         }
         if (filled > 0) {
             sendPart();
@@ -136,6 +144,7 @@ final class ObjectSink extends OutputStream {
     /** Gives up: waits for parts in flight and aborts the multipart upload. Never throws. */
     void abort() {
         closed = true;
+        releaseBuffer();
         if (uploadId == null) {
             return;
         }
@@ -182,16 +191,19 @@ final class ObjectSink extends OutputStream {
                 failure.compareAndSet(null, e);
                 throw e;
             } finally {
-                synchronized (freeBuffers) {
-                    freeBuffers.push(full);
-                }
+                buffers.give(full);
                 inFlight.release();
             }
         }, uploads));
-        synchronized (freeBuffers) {
-            buffer = freeBuffers.isEmpty() ? new byte[partSize] : freeBuffers.pop();
-        }
+        buffer = null;
         filled = 0;
+    }
+
+    private void releaseBuffer() {
+        if (buffer != null) {
+            buffers.give(buffer);
+            buffer = null;
+        }
     }
 
     private void acquireSlot() {
@@ -248,7 +260,7 @@ final class ObjectSink extends OutputStream {
 
     private StoredObject putSingle() {
         S3Target target = operations.target();
-        byte[] bytes = buffer;
+        byte[] bytes = buffer == null ? new byte[0] : buffer;
         int length = filled;
         PutObjectResponse response = operations.call("uploading " + key, () -> {
             try {

@@ -31,11 +31,13 @@ final class StreamingUploader {
     private final S3Operations operations;
     private final UploadProperties settings;
     private final Executor partUploads;
+    private final PartBuffers partBuffers;
 
     StreamingUploader(S3Operations operations, UploadProperties settings, Executor partUploads) {
         this.operations = operations;
         this.settings = settings;
         this.partUploads = partUploads;
+        this.partBuffers = new PartBuffers(settings.partsInFlight() + 1);
     }
 
     /**
@@ -49,7 +51,7 @@ final class StreamingUploader {
         ModelEncoding encoding = worthCompressing(sample, objectSettings.compression())
                 ? objectSettings.compression() : ModelEncoding.IDENTITY;
         ObjectSink sink = new ObjectSink(operations, key, contentType, encoding.contentEncodingHeader(), objectSettings,
-                operations.target().partSize(), settings.partsInFlight(), partUploads);
+                operations.target().partSize(), settings.partsInFlight(), partBuffers, partUploads);
         try {
             try (OutputStream encoded = encoding.encoder(sink, settings.compressionLevel())) {
                 encoded.write(sample);
