@@ -6,11 +6,12 @@ import io.anomstack.modelstore.support.LifecycleWrites;
 import io.anomstack.modelstore.support.ModelStoreClient;
 import io.anomstack.modelstore.support.RunningService;
 import io.anomstack.modelstore.support.S3MockBackend;
+import io.anomstack.modelstore.support.S3MockServer;
 import io.anomstack.modelstore.support.S3RequestCounter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
@@ -47,23 +48,16 @@ class BucketManagementIT {
     private static final LifecycleRule FOREIGN = LifecycleRule.builder().id("logs-expire").status(ExpirationStatus.ENABLED)
             .filter(f -> f.prefix("logs/")).expiration(e -> e.days(10)).build();
 
+    @RegisterExtension
+    static final S3MockServer S3MOCK = new S3MockServer();
+
     private S3MockBackend backend;
     private S3Client s3;
 
     @BeforeAll
-    void startBackend() throws Exception {
-        backend = S3MockBackend.start();
-        s3 = backend.client();
-    }
-
-    @AfterAll
-    void stopBackend() {
-        if (s3 != null) {
-            s3.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
+    void useTheServer() {
+        backend = S3MOCK.backend();
+        s3 = S3MOCK.client();
     }
 
     @Test

@@ -3,10 +3,11 @@ package io.anomstack.modelstore;
 import io.anomstack.modelstore.support.ModelStoreClient;
 import io.anomstack.modelstore.support.RunningService;
 import io.anomstack.modelstore.support.S3MockBackend;
-import org.junit.jupiter.api.AfterAll;
+import io.anomstack.modelstore.support.S3MockServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -37,25 +38,18 @@ class StorageSettingsOnS3MockIT {
 
     private static final int PART_SIZE = 5 * 1024 * 1024;
 
+    @RegisterExtension
+    static final S3MockServer S3MOCK = new S3MockServer();
+
     private S3MockBackend backend;
     private String bucket;
     private S3Client s3;
 
     @BeforeAll
-    void startBackend() throws Exception {
-        backend = S3MockBackend.start();
+    void createBucket() {
+        backend = S3MOCK.backend();
+        s3 = S3MOCK.client();
         bucket = backend.createBucket("storage-settings-" + UUID.randomUUID().toString().substring(0, 8));
-        s3 = backend.client();
-    }
-
-    @AfterAll
-    void stopBackend() {
-        if (s3 != null) {
-            s3.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     @Test
