@@ -28,7 +28,8 @@ class ProblemTypeRecorder implements ResponseBodyAdvice<Object> {
                                   Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request,
                                   ServerHttpResponse response) {
         if (body instanceof ProblemDetail problem && request instanceof ServletServerHttpRequest servlet) {
-            ErrorCauses.recordProblem(servlet.getServletRequest(), problem.getType().toString());
+            // Spring MVC's own problems may carry no type (about:blank).
+            ErrorCauses.recordProblem(servlet.getServletRequest(), String.valueOf(problem.getType()));
         }
         return body;
     }
