@@ -140,6 +140,25 @@ class ObservabilityIT {
     }
 
     /** Every metric datum sent so far, once all the expected names have been among them (steps are 1 s apart). */
+    @Test
+    void s3DebugLogsEveryS3RequestWithoutCredentialsOrSignatures() {
+        Map<String, Object> properties = new HashMap<>(backend.serviceProperties(backend.createBucket("debugged")));
+        properties.put("S3_DEBUG", "true");
+        ListAppender<ILoggingEvent> sdkLog = new ListAppender<>();
+        sdkLog.start();
+        Logger sdkLogger = (Logger) LoggerFactory.getLogger("software.amazon.awssdk.request");
+        try (RunningService service = RunningService.start(properties)) {
+            sdkLogger.addAppender(sdkLog);
+            ModelStoreClient client = new ModelStoreClient(service);
+            assertThat(client.uploadRaw("b", "m", null, new byte[] {1, 2, 3}, null).statusCode()).isEqualTo(201);
+        } finally {
+            sdkLogger.detachAppender(sdkLog);
+        }
+        assertThat(sdkLog.list).anySatisfy(event -> assertThat(event.getFormattedMessage()).contains("PUT"));
+        assertThat(sdkLog.list).allSatisfy(event -> assertThat(event.getFormattedMessage())
+                .doesNotContain(backend.secretKey(), backend.accessKey(), "Signature=", "AWS4-HMAC-SHA256"));
+    }
+
     private static List<Map<String, Object>> awaitMetricData(CloudWatchStub cloudWatch, Set<String> expected)
             throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
