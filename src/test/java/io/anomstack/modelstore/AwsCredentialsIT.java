@@ -129,7 +129,8 @@ class AwsCredentialsIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), ModelStoreApplication.class.getName(),
                 "--server.port=" + port, "--modelstore.s3.bucket=" + bucket,
-                "--modelstore.s3.endpoint=" + backend.endpoint(), "--modelstore.security.allow-anonymous=true"))
+                "--modelstore.s3.endpoint=" + backend.endpoint(), "--modelstore.security.allow-anonymous=true",
+                "--modelstore.metrics.cloudwatch-enabled=false"))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(name -> name.startsWith("AWS_"));

@@ -146,7 +146,8 @@ class SecurityIT {
                 Arguments.of("POST", "/api/v1/models/prod_a/cpu/versions/{v}/restore?days=1&tier=Standard", "", "admin"),
                 Arguments.of("GET", "/api/v1/admin/bucket", null, "admin"),
                 Arguments.of("POST", "/api/v1/admin/bucket/reconcile", "", "admin"),
-                Arguments.of("GET", "/actuator/metrics", null, "admin"));
+                Arguments.of("GET", "/actuator/metrics", null, "admin"),
+                Arguments.of("GET", "/actuator/prometheus", null, "admin"));
     }
 
     @ParameterizedTest(name = "{0} {1} needs {3}")
@@ -233,7 +234,8 @@ class SecurityIT {
 
     @Test
     void healthInfoAndTheApiDocumentationArePublic() {
-        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/info", "/v3/api-docs",
+        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
+                "/actuator/info", "/v3/api-docs",
                 "/swagger-ui/index.html")) {
             assertThat(send("GET", path, null, null).statusCode()).as(path).isEqualTo(200);
         }

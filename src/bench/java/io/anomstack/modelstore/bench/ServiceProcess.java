@@ -71,7 +71,9 @@ final class ServiceProcess implements AutoCloseable {
                 "--management.endpoints.web.exposure.include=health,info,metrics",
                 // The benchmark's client and memory monitor call without a key, as a service behind a gateway would.
                 "--modelstore.security.allow-anonymous=true",
-                "--spring.main.banner-mode=off"));
+                "--spring.main.banner-mode=off",
+                // Measured here: never published.
+                "--modelstore.metrics.cloudwatch-enabled=false"));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

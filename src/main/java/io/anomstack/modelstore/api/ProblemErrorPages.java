@@ -1,6 +1,7 @@
 package io.anomstack.modelstore.api;
 
 import io.anomstack.modelstore.catalog.UploadInterruptedException;
+import io.anomstack.modelstore.observability.ErrorCauses;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.catalina.core.StandardHost;
@@ -67,6 +68,7 @@ class ProblemErrorPages implements ErrorController {
     @Bean
     static RequestRejectedHandler requestRejectedHandler() {
         return (request, response, rejected) -> {
+            ErrorCauses.recordProblem(request, ProblemDetailsAdvice.Problem.TYPE_BASE + "malformed-request");
             response.setStatus(HttpStatus.BAD_REQUEST.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding("UTF-8");

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
@@ -34,13 +35,14 @@ class AwsCredentialsConfiguration {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
-                if (!(bean instanceof AwsCredentialsProvider base) || bean instanceof StsAssumeRoleCredentialsProvider) {
+                if (!(bean instanceof AwsCredentialsProvider found) || bean instanceof StsAssumeRoleCredentialsProvider) {
                     return bean;
                 }
+                AwsCredentialsProvider base = ownChain(found);
                 AssumeRoleProperties role = Binder.get(environment).bind("modelstore.aws.assume-role", AssumeRoleProperties.class)
                         .orElse(null);
                 if (role == null || !role.enabled()) {
-                    return bean;
+                    return base;
                 }
                 String region = environment.getProperty("modelstore.s3.region", "us-east-1");
                 log.info("AWS credentials: assuming role {} (session {}) with the credentials of {}.", role.roleArn(),
@@ -48,6 +50,16 @@ class AwsCredentialsConfiguration {
                 return assumeRole(base, role, region);
             }
         };
+    }
+
+    /**
+     * Spring Cloud AWS hands out the SDK's process-wide default chain ({@code DefaultCredentialsProvider.create()}),
+     * which reads the profile name and files once, when the first context of the JVM asks, and keeps them for every
+     * later one. A chain of the context's own reads them when this context starts (and closes with it).
+     */
+    @SuppressWarnings("deprecation")
+    private static AwsCredentialsProvider ownChain(AwsCredentialsProvider found) {
+        return found == DefaultCredentialsProvider.create() ? DefaultCredentialsProvider.builder().build() : found;
     }
 
     private static StsAssumeRoleCredentialsProvider assumeRole(AwsCredentialsProvider base, AssumeRoleProperties role,

@@ -7,20 +7,39 @@ import org.springframework.stereotype.Component;
 
 import java.util.Optional;
 
-/** Health of the service is the reachability of its bucket with the credentials it runs with. */
+/**
+ * Health of the service is the reachability of its bucket with the credentials it runs with. The answer is reused for
+ * {@code modelstore.health.s3-cache-ttl}, so that liveness and readiness probes of many replicas do not hammer S3.
+ */
 @Component("s3")
 class S3HealthIndicator implements HealthIndicator {
 
     private final StorageStatus storage;
+    private final long ttlNanos;
+    private volatile Checked last;
 
-    S3HealthIndicator(StorageStatus storage) {
+    S3HealthIndicator(StorageStatus storage, HealthProperties properties) {
         this.storage = storage;
+        this.ttlNanos = properties.s3CacheTtl().toNanos();
     }
 
     @Override
     public Health health() {
+        Checked checked = last;
+        long now = System.nanoTime();
+        if (checked == null || now - checked.at() >= ttlNanos) {
+            checked = new Checked(now, check());
+            last = checked;
+        }
+        return checked.health();
+    }
+
+    private Health check() {
         Optional<String> problem = storage.problem();
         Health.Builder health = problem.isEmpty() ? Health.up() : Health.down().withDetail("error", problem.get());
         return health.withDetails(storage.describe()).build();
+    }
+
+    private record Checked(long at, Health health) {
     }
 }

@@ -26,7 +26,7 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
     static final String API_KEY_HEADER = "X-API-Key";
     /** The caller, kept on the request for the audit log, which runs outside the security filters. */
-    static final String CALLER_ATTRIBUTE = ApiKeyAuthenticationFilter.class.getName() + ".caller";
+    static final String CALLER_ATTRIBUTE = Caller.REQUEST_ATTRIBUTE;
 
     private static final String BEARER = "Bearer ";
 

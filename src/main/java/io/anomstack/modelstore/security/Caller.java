@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  */
 public record Caller(String name, Role role, List<String> batches) {
 
+    /** The request attribute holding the authenticated caller, for the audit and request logs. */
+    public static final String REQUEST_ATTRIBUTE = "io.anomstack.modelstore.security.ApiKeyAuthenticationFilter.caller";
+
     static final String ANONYMOUS = "anonymous";
 
     public Caller {

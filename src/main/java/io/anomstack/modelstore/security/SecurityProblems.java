@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.security;
 
+import io.anomstack.modelstore.observability.ErrorCauses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -65,6 +66,7 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
         problem.put("status", status.value());
         problem.put("detail", detail);
         problem.put("instance", request.getRequestURI());
+        ErrorCauses.recordProblem(request, (String) problem.get("type"));
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         json.writeValue(response.getOutputStream(), problem);

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelRef;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -44,6 +45,11 @@ final class ReadCache {
                 .recordStats()
                 .build();
         this.maxModelBytes = enabled ? properties.maxModelSize().toBytes() : -1;
+    }
+
+    /** The caches by name, for their hit and miss meters ({@link ReadCacheMetrics}). */
+    Map<String, Cache<?, ?>> caches() {
+        return Map.of("latest", latest, "descriptors", descriptors, "models", models);
     }
 
     Optional<LatestPointer> latest(ModelRef model, Function<ModelRef, Optional<LatestPointer>> read) {

@@ -127,6 +127,11 @@ class S3StorageConfiguration {
     }
 
     @Bean
+    ReadCacheMetrics readCacheMetrics(ReadCache cache) {
+        return new ReadCacheMetrics(cache);
+    }
+
+    @Bean
     DescriptorCodec descriptorCodec(JsonMapper jsonMapper) {
         return new DescriptorCodec(jsonMapper);
     }

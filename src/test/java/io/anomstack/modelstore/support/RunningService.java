@@ -33,6 +33,8 @@ public final class RunningService implements AutoCloseable {
         Map<String, Object> all = new LinkedHashMap<>(properties);
         all.put("server.port", "0");
         all.putIfAbsent("spring.main.banner-mode", "off");
+        // Tests never publish to the real CloudWatch; ObservabilityIT points it at a local stub.
+        all.putIfAbsent("modelstore.metrics.cloudwatch-enabled", "false");
         // Command-line arguments, so that they win over application.yml's environment-variable defaults.
         String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         return new RunningService(new SpringApplicationBuilder(ModelStoreApplication.class)
