@@ -159,7 +159,7 @@ class S3StorageConfiguration {
                     new ModelAliases(operations, layout, codec, objectSettings),
                     new BucketVersioning(operations),
                     new StreamingUploader(operations, uploads, s3PartUploadExecutor),
-                    new SupersededTagging(client, target.bucket()));
+                    new SupersededTagging(operations));
         });
     }
 

@@ -24,23 +24,25 @@ public final class SupersededTagging {
     private static final String CLEAR_PERMISSION = "s3:DeleteObjectTagging";
     private static final Logger log = LoggerFactory.getLogger(SupersededTagging.class);
 
+    private final S3Operations operations;
     private final S3Client s3;
     private final String bucket;
     private final OnceLog onceLog = new OnceLog(log);
 
-    public SupersededTagging(S3Client s3, String bucket) {
-        this.s3 = s3;
-        this.bucket = bucket;
+    SupersededTagging(S3Operations operations) {
+        this.operations = operations;
+        this.s3 = operations.client();
+        this.bucket = operations.target().bucket();
     }
 
     /** Tags {@code key} superseded; {@code false} when that could not be done (already logged). */
-    public boolean markSuperseded(String key) {
+    boolean markSuperseded(String key) {
         return attempt(MARK_PERMISSION, key, () -> s3.putObjectTagging(b -> b.bucket(bucket).key(key)
                 .tagging(t -> t.tagSet(Tag.builder().key(TAG_KEY).value(TAG_VALUE).build()))));
     }
 
     /** Removes the superseded tag from {@code key}; {@code false} when that could not be done (already logged). */
-    public boolean clearSuperseded(String key) {
+    boolean clearSuperseded(String key) {
         return attempt(CLEAR_PERMISSION, key, () -> s3.deleteObjectTagging(b -> b.bucket(bucket).key(key)));
     }
 
@@ -55,8 +57,8 @@ public final class SupersededTagging {
             String consequence = marking ? "superseded model versions stay in their storage class"
                     : "versions that became latest or aliased again keep the tag, and lifecycle may still move them to colder storage";
             switch (refusal.kind()) {
-                case DENIED -> onceLog.warn(permission, "S3 denied {} on bucket '{}' ({}): {}. Grant it to the service's IAM identity.",
-                        permission, bucket, refusal.message(), consequence);
+                case DENIED -> operations.missingPermissions().report(permission, operations.target(),
+                        "Without it " + consequence + ".");
                 case UNSUPPORTED -> onceLog.warn("tagging", "The S3 server of bucket '{}' does not implement object tagging ({}): "
                         + "superseded model versions are not tagged.", bucket, refusal.message());
                 default -> log.warn("Could not {} the superseded tag of {} in bucket '{}' ({}): {}.",

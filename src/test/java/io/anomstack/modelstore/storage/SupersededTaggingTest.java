@@ -44,10 +44,12 @@ class SupersededTaggingTest {
     @Test
     void aServerWithoutObjectTaggingIsReportedAsNotDoneNeverThrown() {
         try (S3Client s3 = client(null)) {
-            SupersededTagging tagging = new SupersededTagging(s3, BUCKET);
+            MissingPermissions missing = new MissingPermissions();
+            SupersededTagging tagging = new SupersededTagging(operations(s3, missing));
 
             assertThat(tagging.markSuperseded(KEY)).isFalse();
             assertThat(tagging.clearSuperseded(KEY)).isFalse();
+            assertThat(missing.missing()).as("a server's missing feature is no missing permission").isEmpty();
         }
     }
 
@@ -61,12 +63,19 @@ class SupersededTaggingTest {
             }
         };
         try (S3Client s3 = client(deny)) {
-            SupersededTagging tagging = new SupersededTagging(s3, BUCKET);
+            MissingPermissions missing = new MissingPermissions();
+            SupersededTagging tagging = new SupersededTagging(operations(s3, missing));
 
             assertThat(tagging.markSuperseded(KEY)).isFalse();
             assertThat(tagging.markSuperseded(KEY)).isFalse();
             assertThat(tagging.clearSuperseded(KEY)).isFalse();
+            assertThat(missing.missing()).containsExactly("s3:DeleteObjectTagging on " + BUCKET,
+                    "s3:PutObjectTagging on " + BUCKET);
         }
+    }
+
+    private static S3Operations operations(S3Client s3, MissingPermissions missing) {
+        return new S3Operations(s3, new S3Target(BUCKET, "models/", "us-east-1", true, 8 << 20), missing);
     }
 
     private static S3Client client(ExecutionInterceptor interceptor) {
