@@ -14,7 +14,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -120,27 +119,16 @@ class AwsCredentialsIT {
      * profile files are per process), uploads a model, and returns the credential source it reports.
      */
     private String uploadInAProcessOfItsOwn(S3ProxyBackend backend, String bucket, Map<String, String> aws) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path log = dir.resolve("service.log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), ModelStoreApplication.class.getName(),
-                "--server.port=" + port, "--modelstore.s3.bucket=" + bucket,
-                "--modelstore.s3.endpoint=" + backend.endpoint(), "--modelstore.security.allow-anonymous=true",
-                "--modelstore.metrics.cloudwatch-enabled=false"))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> environment = builder.environment();
-        environment.keySet().removeIf(name -> name.startsWith("AWS_"));
-        environment.put("AWS_REGION", "us-east-1");
-        environment.putAll(aws);
-        Process service = builder.start();
-        try {
-            URI base = URI.create("http://127.0.0.1:" + port);
+        ForkedService.Builder builder = ForkedService.fromClassPath()
+                .property("modelstore.s3.bucket", bucket).property("modelstore.s3.endpoint", backend.endpoint())
+                .property("modelstore.security.allow-anonymous", true)
+                .property("modelstore.metrics.cloudwatch-enabled", false)
+                .withoutEnv(name -> name.startsWith("AWS_")).env("AWS_REGION", "us-east-1")
+                .log(dir.resolve("service.log"));
+        aws.forEach(builder::env);
+        try (ForkedService service = builder.start()) {
+            URI base = service.base();
             HttpClient http = HttpClient.newHttpClient();
-            ForkedService.awaitHealthy(http, base, service, log);
             HttpResponse<String> upload = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/creds/cpu"))
                     .header("Content-Type", "application/octet-stream")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[100])).build(), HttpResponse.BodyHandlers.ofString());
@@ -148,9 +136,6 @@ class AwsCredentialsIT {
             String info = http.send(HttpRequest.newBuilder(base.resolve("/actuator/info")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             return json(info).get("storage").get("credentials").asString();
-        } finally {
-            service.destroy();
-            service.waitFor();
         }
     }
 

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +17,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,31 +32,21 @@ class SmallHeapLargeModelIT {
     @TempDir
     Path dataDir;
 
-    private Process service;
+    private ForkedService service;
 
     @AfterEach
     void stopService() throws Exception {
         if (service != null) {
-            service.destroy();
-            service.waitFor();
+            service.close();
         }
     }
 
     @Test
     void aOneGibChunkedUploadAndItsDownloadSucceedWithA256MibHeap() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Path log = dataDir.resolve("service.log");
-        service = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), ModelStoreApplication.class.getName(),
-                "--server.port=" + port, "--modelstore.data-dir=" + dataDir.resolve("data")))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        URI base = URI.create("http://127.0.0.1:" + port);
+        service = ForkedService.fromClassPath().jvmOptions("-Xmx256m")
+                .property("modelstore.data-dir", dataDir.resolve("data")).log(dataDir.resolve("service.log")).start();
+        URI base = service.base();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        ForkedService.awaitHealthy(http, base, service, log);
 
         MessageDigest uploaded = MessageDigest.getInstance("SHA-256");
         HttpResponse<String> upload = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/big/model"))
@@ -83,7 +71,7 @@ class SmallHeapLargeModelIT {
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(count).isEqualTo(MODEL_BYTES);
         assertThat(HexFormat.of().formatHex(downloaded.digest())).isEqualTo(sha);
-        assertThat(service.isAlive()).isTrue();
+        assertThat(service.process().isAlive()).isTrue();
     }
 
 

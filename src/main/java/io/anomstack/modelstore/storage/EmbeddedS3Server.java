@@ -39,7 +39,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
             throw new UncheckedIOException("Cannot create the local data directory " + dataDir.toAbsolutePath(), e);
         }
         Properties properties = new Properties();
-        properties.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
+        properties.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().normalize().toString());
         return start("filesystem-nio2", properties);
     }
 
