@@ -4,6 +4,7 @@ import io.anomstack.modelstore.support.Dockerfile;
 import io.anomstack.modelstore.support.ExternalTools;
 import io.anomstack.modelstore.support.ForkedService;
 import io.anomstack.modelstore.support.TestData;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,23 +34,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ContainerEntrypointPackagedIT {
 
     private static final String EXTRACTED = "/extracted";
+    private static final Dockerfile DOCKERFILE = Dockerfile.ofProject();
 
     @TempDir
-    Path dir;
+    static Path dir;
+    private static Path workdir;
 
-    private final Dockerfile dockerfile = Dockerfile.ofProject();
+    @BeforeAll
+    static void layOutTheImage() throws Exception {
+        workdir = layOutImageWorkdir();
+    }
 
     @Test
     void theImagesCommandLineServesModelsAndStopsOnSigterm() throws Exception {
-        Path workdir = layOutImageWorkdir();
         Map<String, Long> imageFiles = files(workdir);
-        List<String> entrypoint = dockerfile.entrypoint();
+        List<String> entrypoint = DOCKERFILE.entrypoint();
 
         ForkedService.Builder builder = ForkedService.fromLauncher(entrypoint.subList(1, entrypoint.size()))
                 .jvmOptions()
                 .workingDirectory(workdir)
                 .log(dir.resolve("service.log"));
-        dockerfile.env().forEach(builder::env);
+        DOCKERFILE.env().forEach(builder::env);
         builder.env("MODELSTORE_DATA_DIR", dir.resolve("data").toString());
 
         byte[] model = TestData.randomBytes(3 * 1024 * 1024);
@@ -77,13 +82,26 @@ class ContainerEntrypointPackagedIT {
         assertThat(files(workdir)).as("files in the image's workdir after a run").isEqualTo(imageFiles);
     }
 
+    @Test
+    void argumentsAfterTheImageNameReachTheService() throws Exception {
+        // docker run anomstack-model-store hash-key
+        List<String> command = new ArrayList<>(DOCKERFILE.entrypoint());
+        command.set(0, java());
+        command.add("hash-key");
+
+        ExternalTools.Result hashKey = ExternalTools.run(command, workdir, DOCKERFILE.env(), Duration.ofMinutes(1));
+
+        assertThat(hashKey.exitCode()).as(hashKey.output()).isZero();
+        assertThat(hashKey.output()).containsPattern("sha256: [0-9a-f]{64}");
+    }
+
     /** The Dockerfile's extraction command on the packaged jar, then its COPY --from=build lines into one directory. */
-    private Path layOutImageWorkdir() throws IOException, InterruptedException {
-        String extract = dockerfile.runs().stream().filter(run -> run.startsWith("java -Djarmode=tools ")).findFirst()
+    private static Path layOutImageWorkdir() throws IOException, InterruptedException {
+        String extract = DOCKERFILE.runs().stream().filter(run -> run.startsWith("java -Djarmode=tools ")).findFirst()
                 .orElseThrow(() -> new AssertionError("The Dockerfile has no 'RUN java -Djarmode=tools' extraction"));
         Path extracted = dir.resolve("extracted");
         List<String> command = new ArrayList<>(Dockerfile.words(extract));
-        command.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.set(0, java());
         command.set(command.indexOf("-jar") + 1, ForkedService.packagedJar().toString());
         assertThat(command.get(command.indexOf("--destination") + 1)).isEqualTo(EXTRACTED);
         command.set(command.indexOf("--destination") + 1, extracted.toString());
@@ -91,7 +109,7 @@ class ContainerEntrypointPackagedIT {
         assertThat(result.exitCode()).as(result.output()).isZero();
 
         Path workdir = dir.resolve("app");
-        List<String> copies = dockerfile.finalStage("COPY");
+        List<String> copies = DOCKERFILE.finalStage("COPY");
         assertThat(copies).isNotEmpty();
         for (String copy : copies) {
             List<String> words = Dockerfile.words(copy);
@@ -101,6 +119,10 @@ class ContainerEntrypointPackagedIT {
             copyTree(extracted.resolve(words.get(1).substring(EXTRACTED.length() + 1)), workdir);
         }
         return workdir;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
