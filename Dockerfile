@@ -39,7 +39,7 @@ ENV MODELSTORE_DATA_DIR=/tmp/modelstore-data
 USER 10001:10001
 EXPOSE 8080
 # Exec form: java is PID 1 and gets SIGTERM itself. The heap takes 60% of the container's memory limit; the rest is
-# for metaspace, code cache, thread stacks and zstd's native buffers (about 150 MiB measured, plus 11 MiB per
-# compressed upload in flight). Extra JVM flags go in JAVA_TOOL_OPTIONS (an explicit -Xmx there wins over the share).
+# for metaspace, code cache, GC structures, thread stacks and zstd's native buffers (README, "Container image", has
+# the measurements). Extra JVM flags go in JAVA_TOOL_OPTIONS (an explicit -Xmx there wins over the percentage).
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
             "org.springframework.boot.loader.launch.JarLauncher"]

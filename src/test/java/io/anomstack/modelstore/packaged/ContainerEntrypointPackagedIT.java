@@ -52,6 +52,7 @@ class ContainerEntrypointPackagedIT {
 
         ForkedService.Builder builder = ForkedService.fromLauncher(entrypoint.subList(1, entrypoint.size()))
                 .jvmOptions()
+                .withoutServiceEnv()
                 .workingDirectory(workdir)
                 .log(dir.resolve("service.log"));
         DOCKERFILE.env().forEach(builder::env);

@@ -50,7 +50,7 @@ class SwaggerUiBrowserPackagedIT {
         backend = S3ProxyBackend.inMemory();
         Files.createDirectories(BROWSER);
         service = ForkedService.fromJar()
-                .withoutEnv(name -> name.startsWith("AWS_") || name.startsWith("S3_") || name.startsWith("MODELSTORE_"))
+                .withoutServiceEnv()
                 .env("S3_BUCKET_NAME", backend.createBucket("swagger-ui"))
                 .env("S3_ENDPOINT", backend.endpoint().toString())
                 .env("AWS_REGION", S3Backend.REGION)
