@@ -7,7 +7,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -232,6 +234,40 @@ class HelmChartTest {
         assertThatThrownBy(() -> render(null, set)).as("helm template --set %s", set)
                 .hasMessageContaining("values don't meet the specifications of the schema")
                 .hasMessageContaining(reason);
+    }
+
+    @Test
+    void theChartReadmeDocumentsEveryValue() throws Exception {
+        String readme = Files.readString(HelmChart.CHART.resolve("README.md"));
+        List<String> undocumented = valuePaths("", HelmChart.readYaml(HelmChart.CHART.resolve("values.yaml"))).stream()
+                .filter(path -> !documented(readme, path))
+                .toList();
+        assertThat(undocumented).as("values without a row in the chart README's table").isEmpty();
+    }
+
+    /** Every value a user may set: leaves, and maps that are empty by default (free-form ones such as podLabels). */
+    @SuppressWarnings("unchecked")
+    private static List<String> valuePaths(String prefix, Map<String, Object> values) {
+        List<String> paths = new ArrayList<>();
+        values.forEach((key, value) -> {
+            String path = prefix + key;
+            if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+                paths.addAll(valuePaths(path + ".", (Map<String, Object>) map));
+            } else {
+                paths.add(path);
+            }
+        });
+        return paths;
+    }
+
+    /** A row for the value itself, or for an object it belongs to (such as securityContext). */
+    private static boolean documented(String readme, String path) {
+        for (String prefix = path; !prefix.isEmpty(); prefix = prefix.contains(".") ? prefix.substring(0, prefix.lastIndexOf('.')) : "") {
+            if (readme.contains("\n| `" + prefix + "` |")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int gracePeriod(Manifests manifests) {
