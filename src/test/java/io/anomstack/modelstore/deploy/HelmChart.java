@@ -1,6 +1,7 @@
 package io.anomstack.modelstore.deploy;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import org.yaml.snakeyaml.Yaml;
@@ -35,6 +36,18 @@ final class HelmChart {
         }
         set.forEach(template::set);
         return Manifests.parse(template.call());
+    }
+
+    /** The NOTES.txt {@code helm install} prints, from a client-only dry run. */
+    static String installNotes(Path valuesFile, Map<String, ?> set) {
+        InstallCommand install = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION).dryRun().clientOnly();
+        if (valuesFile != null) {
+            install.withValuesFile(valuesFile);
+        }
+        set.forEach(install::set);
+        String output = install.call().getOutput();
+        return output.substring(output.indexOf("NOTES:"));
     }
 
     static Manifests render(Path valuesFile) {

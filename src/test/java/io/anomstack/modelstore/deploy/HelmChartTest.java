@@ -221,6 +221,15 @@ class HelmChartTest {
     }
 
     @Test
+    void theInstallNotesWarnAboutLocalModeAndAnonymousAccess() {
+        assertThat(HelmChart.installNotes(null, Map.of())).contains("LOCAL MODE");
+        assertThat(HelmChart.installNotes(null, Map.of("s3.bucket", "models", "security.allowAnonymous", true)))
+                .contains("security.allowAnonymous=true").doesNotContain("LOCAL MODE");
+        assertThat(HelmChart.installNotes(ALL_FEATURES, Map.of())).doesNotContain("WARNING")
+                .contains("https://models.internal.example.com/swagger-ui.html");
+    }
+
+    @Test
     void theSchemaRejectsBadValues() {
         assertSchemaRejects(Map.of("replicaCount", "x"), "'/replicaCount': got string, want integer");
         assertSchemaRejects(Map.of("shutdownGracePeriod", "soon"), "'/shutdownGracePeriod': 'soon' does not match");
