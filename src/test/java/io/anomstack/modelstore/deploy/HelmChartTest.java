@@ -191,6 +191,14 @@ class HelmChartTest {
     }
 
     @Test
+    void aRolloutNeverTakesAPodAwayBeforeItsReplacementIsReady() {
+        JsonNode strategy = DEFAULTS.deployment().at("/spec/strategy");
+        assertThat(strategy.path("type").asString()).isEqualTo("RollingUpdate");
+        assertThat(strategy.at("/rollingUpdate/maxUnavailable").asInt(-1)).isZero();
+        assertThat(strategy.at("/rollingUpdate/maxSurge").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void aChangedSettingOrKeyRollsThePods() {
         Map<String, Object> before = Map.of("s3.bucket", "models", "security.allowAnonymous", true);
         JsonNode annotations = podAnnotations(render(null, before));
