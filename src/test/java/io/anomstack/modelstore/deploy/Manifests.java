@@ -6,9 +6,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,14 +65,11 @@ record Manifests(List<JsonNode> objects) {
         return containers.get(0);
     }
 
-    /** A ConfigMap's data, or a Secret's stringData and (decoded) data. */
+    /** A ConfigMap's data, or a Secret's stringData (the chart writes its Secret in plain text; the API server encodes it). */
     Map<String, String> data(String kind, String name) {
-        JsonNode object = named(kind, name);
         Map<String, String> data = new LinkedHashMap<>();
-        object.path("data").properties().forEach(e -> data.put(e.getKey(), kind.equals("Secret")
-                ? new String(Base64.getDecoder().decode(e.getValue().asString()), StandardCharsets.UTF_8)
-                : e.getValue().asString()));
-        object.path("stringData").properties().forEach(e -> data.put(e.getKey(), e.getValue().asString()));
+        named(kind, name).path(kind.equals("Secret") ? "stringData" : "data").properties()
+                .forEach(e -> data.put(e.getKey(), e.getValue().asString()));
         return data;
     }
 
