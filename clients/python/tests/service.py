@@ -36,7 +36,8 @@ class ServiceProcess:
             env[prefix + "NAME"] = name
             env[prefix + "SHA256"] = hashlib.sha256(key.encode("utf-8")).hexdigest()
             env[prefix + "ROLE"] = role
-        command = [shutil.which("java") or "java", "-Xmx512m", "-jar", self.jar, f"--server.port={self.port}",
+        # C1 only: the service starts in about half the time, which dominates a test run; its speed is not under test.
+        command = [shutil.which("java") or "java", "-XX:TieredStopAtLevel=1", "-Xmx512m", "-jar", self.jar, f"--server.port={self.port}",
                    f"--modelstore.data-dir={os.path.join(self.directory, 'data')}"]
         with open(self._log_path, "wb") as log:
             self._process = subprocess.Popen(command, cwd=self.directory, env=env, stdout=log,

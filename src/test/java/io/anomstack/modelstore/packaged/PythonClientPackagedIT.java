@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PythonClientPackagedIT {
 
     private static final Path CLIENT = Path.of("clients", "python");
-    private static final long TIMEOUT_MINUTES = 5;
+    private static final long TIMEOUT_MINUTES = 10;
 
     @TempDir
     Path dir;
