@@ -2,6 +2,7 @@
 
 import dataclasses
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -9,7 +10,7 @@ import urllib.parse
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from .cache import CachedModel, DownloadCache, default_cache_dir
-from .errors import IntegrityError
+from .errors import ConnectionFailed, IntegrityError
 from .sources import BLOCK_SIZE, Source, UploadSource
 from .transport import RETRY_READS, RETRY_UPLOADS, Transport
 
@@ -205,7 +206,7 @@ class ModelStoreClient:
         shutil.copyfile(result.path, dest)
         return dataclasses.replace(result, path=dest)
 
-    def _receive(self, url: str, response, progress: Optional[Progress]) -> CachedModel:
+    def _receive(self, url: str, response: http.client.HTTPResponse, progress: Optional[Progress]) -> CachedModel:
         expected = (response.getheader("X-Model-Sha256") or "").lower()
         length = response.getheader("Content-Length")
         total = int(length) if length and length.isdigit() else None
@@ -214,7 +215,7 @@ class ModelStoreClient:
         with self._cache.temporary_file() as file:
             try:
                 while True:
-                    block = response.read(BLOCK_SIZE)
+                    block = _read(response, url, received)
                     if not block:
                         break
                     file.write(block)
@@ -234,6 +235,14 @@ class ModelStoreClient:
         return self._cache.commit(url, file.name, response.getheader("ETag") or "",
                                   response.getheader("X-Model-Version"), actual, received,
                                   _attachment_filename(response.getheader("Content-Disposition")))
+
+
+def _read(response: http.client.HTTPResponse, url: str, received: int) -> bytes:
+    """The next block of a download; a transfer that breaks off is a connection failure, not a local I/O error."""
+    try:
+        return response.read(BLOCK_SIZE)
+    except (OSError, http.client.HTTPException) as e:
+        raise ConnectionFailed(f"The download of {url} broke off after {received} bytes: {e!r}") from e
 
 
 def _downloaded(cached: CachedModel, from_cache: bool) -> DownloadedModel:

@@ -1,6 +1,7 @@
 """The Python client against the real service: one jar started for the whole module (it takes seconds to start)."""
 
 import hashlib
+import http.client
 import http.server
 import io
 import json
@@ -196,26 +197,48 @@ class DownloadTest(unittest.TestCase):
         self.assertEqual(b"weights", read(downloaded.path))
         self.assertEqual(stored.sha256, downloaded.sha256)
 
-    def test_bytes_that_do_not_match_the_announced_digest_are_refused(self):
-        class CorruptedAnswer:
-            status = 200
-            headers = {"X-Model-Sha256": hashlib.sha256(b"original").hexdigest(), "Content-Length": "9",
-                       "ETag": '"x"'}
-
-            def __init__(self):
-                self.body = io.BytesIO(b"corrupted")
-
-            def getheader(self, name, default=None):
-                return self.headers.get(name, default)
-
-            def read(self, size=-1):
-                return self.body.read(size)
+    def test_bytes_that_do_not_match_the_announced_digest_are_refused_and_not_cached(self):
+        answer = FakeAnswer(b"corrupted", sha256=hashlib.sha256(b"original").hexdigest())
 
         with self.assertRaises(IntegrityError) as refused:
-            self.client._receive("http://example/model", CorruptedAnswer(), None)
+            self.client._receive("http://example/model", answer, None)
+
         self.assertIsNone(refused.exception.status)
-        self.assertIsNone(self.client._cache.lookup("http://example/model"))
-        self.assertEqual([], [name for name in os.listdir(self.client._cache.directory) if name.startswith(".")])
+        self.assertNothingCached("http://example/model")
+
+    def test_a_transfer_that_breaks_off_is_a_connection_failure_and_not_cached(self):
+        answer = FakeAnswer(b"partial", sha256=hashlib.sha256(b"partial model").hexdigest(), breaks_off=True)
+
+        with self.assertRaises(ConnectionFailed) as broken:
+            self.client._receive("http://example/model", answer, None)
+
+        self.assertIn("after 7 bytes", broken.exception.detail)
+        self.assertNothingCached("http://example/model")
+
+    def assertNothingCached(self, url):
+        self.assertIsNone(self.client._cache.lookup(url))
+        self.assertEqual([], [name for name in os.listdir(self.client._cache.directory) if name.startswith(".")],
+                         "no temporary file is left behind")
+
+
+class FakeAnswer:
+    """A 200 answer whose body is not what its headers announce, which the real service never sends."""
+
+    status = 200
+
+    def __init__(self, body, sha256, breaks_off=False):
+        self.body = io.BytesIO(body)
+        self.headers = {"X-Model-Sha256": sha256, "ETag": f'"{sha256}"'}
+        self.breaks_off = breaks_off
+
+    def getheader(self, name, default=None):
+        return self.headers.get(name, default)
+
+    def read(self, size=-1):
+        block = self.body.read(size)
+        if not block and self.breaks_off:
+            raise http.client.IncompleteRead(b"")
+        return block
 
 
 class VersionManagementTest(unittest.TestCase):
