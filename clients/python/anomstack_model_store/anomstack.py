@@ -25,11 +25,6 @@ _SCHEMES = (("modelstore+https://", "https://"), ("modelstore://", "http://"), (
             ("http://", "http://"))
 
 
-def is_model_store_path(model_path: str) -> bool:
-    """Whether ``model_path`` names a model store (and so belongs to this module rather than s3/gs/local)."""
-    return any(model_path.startswith(prefix) for prefix, _ in _SCHEMES)
-
-
 def service_url(model_path: str) -> str:
     """The service's base URL that ``model_path`` names."""
     for prefix, scheme in _SCHEMES:
