@@ -35,11 +35,14 @@ COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
 # /tmp is the one writable path the image needs (Tomcat's work files, and local mode's data when no bucket is set, a
 # throw-away try-out store: with S3_BUCKET_NAME nothing is written there). Mount an emptyDir or tmpfs at /tmp.
-ENV MODELSTORE_DATA_DIR=/tmp/modelstore-data
+# The heap takes 60% of the container's memory limit; the rest is for metaspace, code cache, GC structures, thread
+# stacks and zstd's native buffers (README, "Container image", has the measurements). JAVA_TOOL_OPTIONS, not the
+# entrypoint, so that a deployment can choose another share or an -Xmx by setting it (the Helm chart does).
+ENV MODELSTORE_DATA_DIR=/tmp/modelstore-data \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
 USER 10001:10001
 EXPOSE 8080
-# Exec form: java is PID 1 and gets SIGTERM itself. The heap takes 60% of the container's memory limit; the rest is
-# for metaspace, code cache, GC structures, thread stacks and zstd's native buffers (README, "Container image", has
-# the measurements). Extra JVM flags go in JAVA_TOOL_OPTIONS (an explicit -Xmx there wins over the percentage).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
+# Exec form: java is PID 1 and gets SIGTERM itself. Flags here win over JAVA_TOOL_OPTIONS, so they hold whatever a
+# deployment sets: exit on OutOfMemoryError (the orchestrator restarts the container) and temporary files in /tmp.
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
             "org.springframework.boot.loader.launch.JarLauncher"]

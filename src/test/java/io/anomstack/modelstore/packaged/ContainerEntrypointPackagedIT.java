@@ -71,6 +71,7 @@ class ContainerEntrypointPackagedIT {
                     .build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(latest.statusCode()).isEqualTo(200);
             assertThat(latest.body()).isEqualTo(model);
+            assertThat(service.logText()).contains("Picked up JAVA_TOOL_OPTIONS: " + DOCKERFILE.env().get("JAVA_TOOL_OPTIONS"));
 
             long stopping = System.nanoTime();
             int exitCode = service.terminate(Duration.ofSeconds(15));

@@ -37,14 +37,22 @@ class DockerfileTest {
     }
 
     @Test
-    void theJvmIsPidOneAndSizedByTheContainersMemory() {
+    void theJvmIsPidOneAndExitsOnOutOfMemoryWhateverTheDeploymentSets() {
         List<String> entrypoint = dockerfile.entrypoint();
 
         assertThat(entrypoint.get(0)).isEqualTo("java");
-        assertThat(entrypoint).contains("-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp")
-                .anyMatch(option -> option.matches("-XX:MaxRAMPercentage=\\d+(\\.\\d+)?"))
-                .noneMatch(option -> option.startsWith("-Xmx"));
+        // Command-line flags win over JAVA_TOOL_OPTIONS.
+        assertThat(entrypoint).contains("-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp");
         assertThat(entrypoint.get(entrypoint.size() - 1)).isEqualTo("org.springframework.boot.loader.launch.JarLauncher");
+    }
+
+    @Test
+    void theHeapIsAShareOfTheContainersMemoryThatJavaToolOptionsCanChange() {
+        assertThat(dockerfile.env().get("JAVA_TOOL_OPTIONS")).containsPattern("-XX:MaxRAMPercentage=\\d+(\\.\\d+)?")
+                .contains("-XX:+ExitOnOutOfMemoryError");
+        // On the command line they would win over a deployment's JAVA_TOOL_OPTIONS (the Helm chart sets its own share).
+        assertThat(dockerfile.entrypoint()).noneMatch(option -> option.startsWith("-XX:MaxRAMPercentage")
+                || option.startsWith("-Xmx") || option.startsWith("-XX:MaxRAM"));
     }
 
     @Test

@@ -108,7 +108,7 @@ class SwaggerUiBrowserPackagedIT {
     void swaggerUiAuthorizesUploadsListsAndDownloadsInARealBrowser() throws Exception {
         ExternalTools.requireNodePackage("playwright-core");
         Path chromium = ExternalTools.chromium();
-        Path node = ExternalTools.node();
+        Path node = ExternalTools.onPath("node");
         HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(service.uri("/api/v1/models/swagger_ui/cpu_usage"))
                 .POST(HttpRequest.BodyPublishers.ofString("weights")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).as("an upload without the key").isEqualTo(401);

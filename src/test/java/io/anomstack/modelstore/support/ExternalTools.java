@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 
 /**
  * Programs outside the JVM that some tests drive: Node.js with the packages of {@code src/test/node} (installed by
- * {@code npm ci --prefix src/test/node}) and the system's Chromium. A test whose tool is missing is skipped, so that
+ * {@code npm ci --prefix src/test/node}), the system's Chromium, Python. A test whose tool is missing is skipped, so that
  * {@code ./mvnw verify} works on a bare JDK; with {@code MODELSTORE_REQUIRE_TOOLS=true} (CI) it fails instead.
  */
 public final class ExternalTools {
@@ -44,15 +44,15 @@ public final class ExternalTools {
                 "the npm package " + name + " is not installed in " + NODE_PROJECT + "; " + INSTALL_HINT);
     }
 
-    /** The {@code node} executable on the PATH. */
-    public static Path node() {
-        Optional<Path> node = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+    /** A program on the PATH, such as {@code node} or {@code python3}. */
+    public static Path onPath(String program) {
+        Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .filter(dir -> !dir.isEmpty())
-                .map(dir -> Path.of(dir, "node"))
+                .map(dir -> Path.of(dir, program))
                 .filter(Files::isExecutable)
                 .findFirst();
-        require(node.isPresent(), "node is not on the PATH");
-        return node.get();
+        require(found.isPresent(), program + " is not on the PATH");
+        return found.get();
     }
 
     public static Path chromium() {
