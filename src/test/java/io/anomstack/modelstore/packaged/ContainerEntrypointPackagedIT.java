@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.packaged;
 
+import io.anomstack.modelstore.support.Directories;
 import io.anomstack.modelstore.support.Dockerfile;
 import io.anomstack.modelstore.support.ExternalTools;
 import io.anomstack.modelstore.support.ForkedService;
@@ -15,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,26 +118,13 @@ class ContainerEntrypointPackagedIT {
             assertThat(words).as("COPY %s", copy).hasSize(3).first().isEqualTo("--from=build");
             assertThat(words.get(1)).startsWith(EXTRACTED + "/");
             assertThat(words.get(2)).isEqualTo("./");
-            copyTree(extracted.resolve(words.get(1).substring(EXTRACTED.length() + 1)), workdir);
+            Directories.copy(extracted.resolve(words.get(1).substring(EXTRACTED.length() + 1)), workdir);
         }
         return workdir;
     }
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path source : paths.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
     }
 
     /** Every file below the directory with its size and modification time. */
