@@ -54,13 +54,14 @@ async function tryOut(page, operationId) {
   return operation;
 }
 
-/** Presses Execute and returns the live response's status code, body text and headers text. */
-async function execute(page, operation, name) {
+/** Presses Execute, saves a screenshot of the operation, and returns the live response's status and its text. */
+async function execute(operation, name) {
   await operation.locator('button.execute').click();
   const response = operation.locator('.live-responses-table tbody tr.response').first();
   await response.waitFor();
   const result = {
     status: Number((await response.locator('.response-col_status').innerText()).trim()),
+    // The response body and the response headers, as Swagger UI shows them.
     body: await response.locator('.response-col_description').innerText(),
   };
   await operation.screenshot({ path: path.join(screenshots, `${name}.png`) });
@@ -74,7 +75,9 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(20_000);
+  // Generous: on a loaded 2-core machine Swagger UI alone took 15 s to render its operations.
+  page.setDefaultTimeout(60_000);
+  page.setDefaultNavigationTimeout(60_000);
 
   step(`opening ${base}/swagger-ui.html`);
   await page.goto(`${base}/swagger-ui.html`);
@@ -96,7 +99,7 @@ try {
   await upload.locator('input[type="file"]').first().setInputFiles({
     name: 'model.pkl', mimeType: 'application/octet-stream', buffer: model,
   });
-  const uploaded = await execute(page, upload, '2-upload');
+  const uploaded = await execute(upload, '2-upload');
   check(uploaded.status === 201, `upload answered ${uploaded.status}: ${uploaded.body}`);
   const version = /"version"\s*:\s*"(\d{8}_\d{6}(?:_\d{2})?)"/.exec(uploaded.body)?.[1];
   check(version, `the upload's answer names no version: ${uploaded.body}`);
@@ -105,13 +108,13 @@ try {
 
   step('versions: the new version is listed');
   const versions = await tryOut(page, 'versions');
-  const listed = await execute(page, versions, '3-versions');
+  const listed = await execute(versions, '3-versions');
   check(listed.status === 200, `versions answered ${listed.status}: ${listed.body}`);
   check(listed.body.includes(version), `version ${version} is not in the list: ${listed.body}`);
 
   step('latest: download');
   const latest = await tryOut(page, 'latest');
-  const downloaded = await execute(page, latest, '4-latest');
+  const downloaded = await execute(latest, '4-latest');
   check(downloaded.status === 200, `latest answered ${downloaded.status}: ${downloaded.body}`);
   check(downloaded.body.toLowerCase().includes(`x-model-version: ${version}`), `latest is not version ${version}: ${downloaded.body}`);
   check(downloaded.body.toLowerCase().includes(`x-model-sha256: ${sha256}`), `latest's X-Model-Sha256 is not ${sha256}`);

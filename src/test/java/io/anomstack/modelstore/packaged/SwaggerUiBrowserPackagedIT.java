@@ -117,7 +117,7 @@ class SwaggerUiBrowserPackagedIT {
         ExternalTools.Result script = ExternalTools.run(List.of(node.toString(), "swagger-ui.test.mjs"), ExternalTools.NODE_PROJECT,
                 Map.of("MODELSTORE_URL", service.base().toString(), "MODELSTORE_API_KEY", KEY,
                         "SCREENSHOT_DIR", BROWSER.toAbsolutePath().toString(), "CHROMIUM", chromium.toString()),
-                Duration.ofSeconds(120));
+                Duration.ofMinutes(3));
         System.out.printf("swagger-ui.test.mjs (%d s):%n%s", Duration.ofNanos(System.nanoTime() - started).toSeconds(), script.output());
 
         assertThat(script.exitCode()).as(script.output()).isZero();
