@@ -199,7 +199,7 @@ final class S3ModelCatalog implements ModelCatalog {
             byte[] stored = cachedModel(version);
             return new ModelContent(version, new ByteArrayInputStream(stored));
         }
-        return readModel(version, () -> store.operations().open(version.key(), null))
+        return readModel(version, () -> store.operations().open(version.key(), 0, null))
                 .map(body -> new ModelContent(version, body))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
     }
@@ -239,7 +239,7 @@ final class S3ModelCatalog implements ModelCatalog {
             byte[] stored = cachedModel(version);
             return new ModelContent(version, new ByteArrayInputStream(stored, (int) first, (int) (last - first + 1)));
         }
-        return readModel(version, () -> store.operations().open(version.key(), "bytes=" + first + "-" + last))
+        return readModel(version, () -> store.operations().open(version.key(), first, last))
                 .map(body -> new ModelContent(version, body))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
     }
