@@ -14,6 +14,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -75,7 +77,9 @@ class SupersededTaggingTest {
     }
 
     private static S3Operations operations(S3Client s3, MissingPermissions missing) {
-        return new S3Operations(s3, new S3Target(BUCKET, "models/", "us-east-1", true, 8 << 20), missing);
+        S3CircuitBreaker noBreaker = new S3CircuitBreaker("S3", new CircuitBreakerProperties(false, 5, Duration.ofSeconds(30),
+                Duration.ofSeconds(10)));
+        return new S3Operations(s3, new S3Target(BUCKET, "models/", "us-east-1", true, 8 << 20), missing, noBreaker, 0);
     }
 
     private static S3Client client(ExecutionInterceptor interceptor) {
