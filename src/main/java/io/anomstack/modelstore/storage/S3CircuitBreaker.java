@@ -111,6 +111,8 @@ final class S3CircuitBreaker {
         if (probe) {
             probing = false;
             open(now);
+            log.warn("{} still fails: the probe request failed too; requests fail fast for another {}s", name,
+                    settings.coolDown().toSeconds());
             return;
         }
         if (state != State.CLOSED) {
@@ -123,6 +125,8 @@ final class S3CircuitBreaker {
         failures++;
         if (failures >= settings.failures()) {
             open(now);
+            log.warn("{} failed {} request(s) in a row: requests fail fast for {}s, then one probe tries again "
+                    + "(circuit breaker open)", name, settings.failures(), settings.coolDown().toSeconds());
         }
     }
 
@@ -130,8 +134,6 @@ final class S3CircuitBreaker {
         state = State.OPEN;
         openedAt = now;
         failures = 0;
-        log.warn("{} failed {} request(s) in a row: requests fail fast for {}s, then one probe tries again "
-                + "(circuit breaker open)", name, settings.failures(), settings.coolDown().toSeconds());
     }
 
     private StoreUnavailableException rejection() {
