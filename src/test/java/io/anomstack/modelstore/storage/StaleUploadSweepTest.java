@@ -1,24 +1,19 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.support.DenyRequests;
+import io.anomstack.modelstore.support.S3ProxyBackend;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,15 +23,15 @@ class StaleUploadSweepTest {
     private static final String BUCKET = "sweep";
     private static final Duration DAY = Duration.ofHours(24);
 
-    private static EmbeddedS3Server server;
+    private static S3ProxyBackend server;
     private final ActiveUploads active = new ActiveUploads();
     private final MissingPermissions missing = new MissingPermissions();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeAll
     static void start() {
-        server = EmbeddedS3Server.inMemory();
-        try (S3Client s3 = client(null)) {
+        server = S3ProxyBackend.inMemory();
+        try (S3Client s3 = server.client()) {
             s3.createBucket(b -> b.bucket(BUCKET));
         }
     }
@@ -48,7 +43,7 @@ class StaleUploadSweepTest {
 
     @BeforeEach
     void noUploads() {
-        try (S3Client s3 = client(null)) {
+        try (S3Client s3 = server.client()) {
             uploads(s3, "").forEach(upload -> s3.abortMultipartUpload(b -> b.bucket(BUCKET).key(upload.key())
                     .uploadId(upload.uploadId())));
         }
@@ -56,7 +51,7 @@ class StaleUploadSweepTest {
 
     @Test
     void abortsUploadsOlderThanTheMaxAgeUnderEveryPrefixOnceButNeverOneThisInstanceIsSending() {
-        try (S3Client s3 = client(null)) {
+        try (S3Client s3 = server.client()) {
             String abandoned = begin(s3, "models/b/m/model_1.pkl");
             String ofAnotherTarget = begin(s3, "models/team/b/m/model_2.pkl");
             String running = begin(s3, "models/b/m/model_3.pkl");
@@ -75,7 +70,7 @@ class StaleUploadSweepTest {
 
     @Test
     void uploadsYoungerThanTheMaxAgeStay() {
-        try (S3Client s3 = client(null)) {
+        try (S3Client s3 = server.client()) {
             begin(s3, "models/b/m/model_1.pkl");
 
             assertThat(sweep(s3, Clock.systemUTC(), "models/").run()).isZero();
@@ -85,16 +80,7 @@ class StaleUploadSweepTest {
 
     @Test
     void aDeniedListingIsReportedAsAMissingPermissionNeverThrown() {
-        ExecutionInterceptor deny = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof ListMultipartUploadsRequest) {
-                    throw S3Exception.builder().statusCode(403).message("Access Denied")
-                            .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").build()).build();
-                }
-            }
-        };
-        try (S3Client s3 = client(deny)) {
+        try (S3Client s3 = server.client(List.of(new DenyRequests(ListMultipartUploadsRequest.class)))) {
             assertThat(sweep(s3, Clock.offset(Clock.systemUTC(), DAY.plusHours(1)), "models/").run()).isZero();
             assertThat(missing.missing()).containsExactly("s3:ListBucketMultipartUploads on " + BUCKET);
         }
@@ -103,7 +89,7 @@ class StaleUploadSweepTest {
     private StaleUploadSweep sweep(S3Client s3, Clock clock, String... prefixes) {
         S3CircuitBreaker breaker = new S3CircuitBreaker("S3", new CircuitBreakerProperties(true, 5, Duration.ofSeconds(30),
                 Duration.ofSeconds(10)));
-        List<StorageTarget> targets = java.util.Arrays.stream(prefixes)
+        List<StorageTarget> targets = Arrays.stream(prefixes)
                 .map(prefix -> new StorageTarget(BUCKET, "us-east-1", prefix)).toList();
         StorageTarget.PerBatch placement = new StorageTarget.PerBatch() {
             @Override
@@ -128,19 +114,5 @@ class StaleUploadSweepTest {
 
     private static List<MultipartUpload> uploads(S3Client s3, String prefix) {
         return s3.listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix)).uploads();
-    }
-
-    private static S3Client client(ExecutionInterceptor interceptor) {
-        return S3Client.builder()
-                .endpointOverride(server.endpoint())
-                .forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(server.accessKey(), server.secretKey())))
-                .overrideConfiguration(c -> {
-                    if (interceptor != null) {
-                        c.addExecutionInterceptor(interceptor);
-                    }
-                })
-                .build();
     }
 }
