@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.anomstack.modelstore.support.ModelStoreClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -147,6 +148,22 @@ class S3FaultsIT {
                 yield client.get(ModelStoreClient.path(batch, metric, null, "/versions/" + known.get(op % known.size()) + "/metadata"));
             }
         };
+    }
+
+    @Test
+    void anUploadWhoseCommitWasCarriedOutButItsAnswerLostSucceedsOnTheRetry() {
+        String batch = TestData.batch();
+        AtomicInteger commits = new AtomicInteger();
+        // The first metadata PUT reaches S3, which stores the document; its answer never arrives, so the SDK retries.
+        proxy.rules(Rule.of(Fault.CUT_RESPONSE, 1.0).when(request -> "PUT".equals(request.method())
+                && request.path().contains("/metadata_") && commits.getAndIncrement() == 0));
+
+        HttpResponse<String> uploaded = client.uploadRaw(batch, "cpu", null, TestData.randomBytes(2048), null);
+
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+        assertThat(commits.get()).as("the retry found the document its first attempt wrote").isGreaterThanOrEqualTo(2);
+        assertThat(client.getJson(ModelStoreClient.path(batch, "cpu", null, "/latest/metadata")).get("version").asString())
+                .isEqualTo(json(uploaded.body()).get("version").asString());
     }
 
     @Test
