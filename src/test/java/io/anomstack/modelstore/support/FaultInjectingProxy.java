@@ -47,7 +47,10 @@ public final class FaultInjectingProxy implements AutoCloseable {
         LATENCY,
         /** The connection closes after half the request body (or before the answer when there is none). */
         CUT_REQUEST,
-        /** The answer's head and half its body reach the client, then the connection closes. */
+        /**
+         * The request reaches S3, then the answer's head and half its body reach the client and the connection closes;
+         * an answer without a body is lost whole.
+         */
         CUT_RESPONSE,
         /** No answer ever comes: the request hangs until the client gives up (a silent, hanging S3). */
         STALL
@@ -289,7 +292,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
         }
         boolean hasBody = !"HEAD".equals(request.method()) && response.status() != 204 && response.status() != 304;
         if (cutResponse) {
-            if (hasBody) {
+            // Half the body after the head; an answer without a body (a PUT's) is lost whole, S3 having done its work.
+            if (hasBody && (response.chunked() || response.contentLength() > 0)) {
                 toClient.write(response.bytes());
                 Body.copy(response, fromUpstream, toClient, Math.max(1, response.contentLength() / 2));
                 toClient.flush();
