@@ -1,6 +1,7 @@
 package io.anomstack.modelstore;
 
 import io.anomstack.modelstore.support.ModelStoreClient;
+import io.anomstack.modelstore.support.RandomBody;
 import io.anomstack.modelstore.support.RawHttp;
 import io.anomstack.modelstore.support.RunningService;
 import io.anomstack.modelstore.support.S3ProxyProcess;
@@ -10,15 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import static io.anomstack.modelstore.support.ModelStoreClient.json;
@@ -56,11 +54,11 @@ class S3OutageIT {
                 String before = json(client.uploadRaw(batch, "cpu", null, TestData.randomBytes(4096), null).body())
                         .get("version").asString();
 
-                GeneratedBody body = new GeneratedBody(MODEL_BYTES);
+                RandomBody body = new RandomBody(MODEL_BYTES, 500);
                 CompletableFuture<RawHttp.Answer> upload = CompletableFuture.supplyAsync(() -> RawHttp.stream(service.port(),
                         "POST " + ModelStoreClient.path(batch, "cpu", null, "") + " HTTP/1.1",
                         "Content-Type: application/octet-stream\r\nContent-Length: " + MODEL_BYTES + "\r\n", body));
-                await(() -> body.sent() >= KILL_AFTER_BYTES || upload.isDone(), Duration.ofSeconds(120));
+                await(() -> body.bytesRead() >= KILL_AFTER_BYTES || upload.isDone(), Duration.ofSeconds(120));
                 assertThat(upload).as("the upload runs until S3 dies").isNotDone();
                 assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("its multipart upload").hasSize(1);
                 assertThat(aborted(meters)).as("the sweep left the running upload alone").isZero();
@@ -85,7 +83,7 @@ class S3OutageIT {
                         .isEqualTo(before);
                 assertThat(client.getJson(ModelStoreClient.path(batch, "cpu", null, "/versions")).get("versions")).hasSize(1);
                 System.out.printf("S3OutageIT figures: S3 killed after %d MB of a %d MB upload; 503 after %d ms; "
-                                + "its multipart upload swept %d ms after S3 came back%n", body.sent() >> 20, MODEL_BYTES >> 20,
+                                + "its multipart upload swept %d ms after S3 came back%n", body.bytesRead() >> 20, MODEL_BYTES >> 20,
                         answeredMillis, sweptMillis);
             }
         }
@@ -102,44 +100,6 @@ class S3OutageIT {
                 throw new AssertionError("not within " + within);
             }
             Thread.sleep(100);
-        }
-    }
-
-    /** Incompressible bytes made up as they are read: a 500 MB body without 500 MB anywhere. */
-    private static final class GeneratedBody extends InputStream {
-
-        private final byte[] block = new byte[1 << 20];
-        private final long size;
-        private final AtomicLong sent = new AtomicLong();
-
-        GeneratedBody(long size) {
-            this.size = size;
-            new Random(500).nextBytes(block);
-        }
-
-        long sent() {
-            return sent.get();
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) {
-            long position = sent.get();
-            if (position >= size) {
-                return -1;
-            }
-            int at = (int) (position % block.length);
-            int n = (int) Math.min(Math.min(length, block.length - at), size - position);
-            System.arraycopy(block, at, target, offset, n);
-            // Each megabyte differs from the last: no part repeats another.
-            target[offset] ^= (byte) (position >> 20);
-            sent.addAndGet(n);
-            return n;
         }
     }
 }

@@ -4,6 +4,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -34,7 +35,7 @@ final class S3Clients implements AutoCloseable {
 
     /** The breakers of the regions used so far, by region name. */
     Map<String, S3CircuitBreaker> breakers() {
-        Map<String, S3CircuitBreaker> byName = new java.util.TreeMap<>();
+        Map<String, S3CircuitBreaker> byName = new TreeMap<>();
         breakers.forEach((region, breaker) -> byName.put(region.id(), breaker));
         return byName;
     }
