@@ -7,6 +7,7 @@ import io.anomstack.modelstore.support.ModelStoreClient;
 import io.anomstack.modelstore.support.RunningService;
 import io.anomstack.modelstore.support.S3ProxyBackend;
 import io.anomstack.modelstore.support.TestData;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -94,6 +95,11 @@ class S3CircuitBreakerIT {
                     assertThat(secondsToDown).isLessThan(20);
                     assertThat(slowest).as("less than one read timeout").isLessThan(READ_TIMEOUT.toMillis());
                     assertThat(proxy.requests() - s3RequestsBefore).as("requests that reached S3").isLessThanOrEqualTo(1);
+                    MeterRegistry meters = service.context().getBean(MeterRegistry.class);
+                    assertThat(meters.get("modelstore.s3.circuit_breaker.state").tag("region", "us-east-1").gauge().value())
+                            .as("open").isEqualTo(2);
+                    assertThat(meters.get("modelstore.s3.circuit_breaker.rejected").functionCounter().count())
+                            .isGreaterThanOrEqualTo(CONCURRENT);
                 } finally {
                     callers.shutdownNow();
                 }
