@@ -35,7 +35,7 @@ final class S3CircuitBreaker {
     private boolean probing;
     private long rejected;
 
-    /** @param name what the breaker guards, for its messages: {@code S3 in region eu-west-1} */
+    /** @param name what the breaker guards, for its messages: {@code S3 (region eu-west-1)} */
     S3CircuitBreaker(String name, CircuitBreakerProperties settings, LongSupplier nanoClock) {
         this.name = name;
         this.settings = settings;
