@@ -97,10 +97,11 @@ class LeastPrivilegeIT {
                 assertThat(health.get("status").asString()).isEqualTo("UP");
                 assertThat(health.get("components").get("s3").get("details").get("missing_permissions").valueStream()
                         .map(JsonNode::asString).toList())
-                        .containsExactly("s3:AbortMultipartUpload on " + bucket, "s3:GetBucketVersioning on " + bucket);
+                        .containsExactly("s3:AbortMultipartUpload on " + bucket, "s3:GetBucketVersioning on " + bucket,
+                                "s3:ListBucketMultipartUploads on " + bucket);
             }
         }
-        assertThat(DENIED).contains("AbortMultipartUpload", "GetBucketVersioning");
+        assertThat(DENIED).contains("AbortMultipartUpload", "GetBucketVersioning", "ListMultipartUploads");
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
                 .filteredOn(message -> message.contains("s3:AbortMultipartUpload")).hasSize(1);
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)

@@ -2,6 +2,7 @@ package io.anomstack.modelstore;
 
 import io.anomstack.modelstore.support.ForkedService;
 import io.anomstack.modelstore.support.ModelStoreClient;
+import io.anomstack.modelstore.support.RandomBody;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +18,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,7 +52,7 @@ class SmallHeapLargeModelIT {
         HttpResponse<String> upload = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/big/model"))
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new DigestInputStream(new RandomBytes(MODEL_BYTES), uploaded)))
+                        () -> new DigestInputStream(new RandomBody(MODEL_BYTES, 42), uploaded)))
                 .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
@@ -72,36 +72,5 @@ class SmallHeapLargeModelIT {
         assertThat(count).isEqualTo(MODEL_BYTES);
         assertThat(HexFormat.of().formatHex(downloaded.digest())).isEqualTo(sha);
         assertThat(service.process().isAlive()).isTrue();
-    }
-
-
-    /** Incompressible bytes generated on the fly, so that the test's own heap stays small too. */
-    private static final class RandomBytes extends InputStream {
-
-        private final Random random = new Random(42);
-        private long remaining;
-
-        RandomBytes(long size) {
-            this.remaining = size;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-            if (remaining == 0) {
-                return -1;
-            }
-            int n = (int) Math.min(length, remaining);
-            byte[] chunk = new byte[n];
-            random.nextBytes(chunk);
-            System.arraycopy(chunk, 0, buffer, offset, n);
-            remaining -= n;
-            return n;
-        }
     }
 }

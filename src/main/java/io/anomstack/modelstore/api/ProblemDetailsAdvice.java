@@ -42,7 +42,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
-    /** Seconds a client should wait before retrying when S3 is unavailable. */
+    /** Seconds a client should wait before retrying when too many uploads are running. */
     static final String RETRY_AFTER_SECONDS = "5";
 
     @ExceptionHandler(ModelStoreException.class)
@@ -59,8 +59,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             log.warn("{} {} failed: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
         }
         ResponseEntity.BodyBuilder response = ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (e instanceof StoreUnavailableException) {
-            response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        if (e instanceof StoreUnavailableException unavailable) {
+            // Whole seconds, at least one: what the breaker's remaining cool-down or the default says.
+            response.header(HttpHeaders.RETRY_AFTER,
+                    Long.toString(Math.max(1, (unavailable.retryAfter().toMillis() + 999) / 1000)));
         }
         if (e instanceof ModelArchivedException archived) {
             return response.body(archivedProblem(problem, archived, request));

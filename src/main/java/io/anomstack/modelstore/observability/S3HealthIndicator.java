@@ -25,6 +25,12 @@ class S3HealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
+        if (storage.failingFast().isPresent()) {
+            // An open circuit breaker is known without asking S3, and must show at once: forget the cached answer, so
+            // that the first check after the breaker's cool-down asks S3 again.
+            last = null;
+            return check();
+        }
         Checked checked = last;
         long now = System.nanoTime();
         if (checked == null || now - checked.at() >= ttlNanos) {

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 class S3RequestMetrics implements ExecutionInterceptor {
 
     private static final ExecutionAttribute<Long> START = new ExecutionAttribute<>("modelstore.s3.start");
+    private static final ExecutionAttribute<Integer> ATTEMPTS = new ExecutionAttribute<>("modelstore.s3.attempts");
 
     private final MeterRegistry registry;
 
@@ -30,6 +31,18 @@ class S3RequestMetrics implements ExecutionInterceptor {
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         attributes.putAttribute(START, System.nanoTime());
+    }
+
+    /** Called once per attempt: every attempt after the first is a retry (throttling, 5xx, a broken connection). */
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        Integer before = attributes.getAttribute(ATTEMPTS);
+        int attempts = before == null ? 1 : before + 1;
+        attributes.putAttribute(ATTEMPTS, attempts);
+        if (attempts > 1) {
+            registry.counter("modelstore.s3.retries", "operation",
+                    String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))).increment();
+        }
     }
 
     @Override

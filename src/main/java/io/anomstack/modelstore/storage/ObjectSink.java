@@ -49,6 +49,7 @@ final class ObjectSink extends OutputStream {
     private final Executor uploads;
     private final Semaphore inFlight;
     private final PartBuffers buffers;
+    private final ActiveUploads active;
     private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
 
@@ -64,7 +65,7 @@ final class ObjectSink extends OutputStream {
      * @param settings        the batch's storage class and encryption
      */
     ObjectSink(S3Operations operations, String key, String contentType, String contentEncoding, ObjectSettings settings,
-               int partSize, int maxInFlight, PartBuffers buffers, Executor uploads) {
+               int partSize, int maxInFlight, PartBuffers buffers, ActiveUploads active, Executor uploads) {
         this.operations = operations;
         this.key = key;
         this.contentType = contentType;
@@ -74,6 +75,7 @@ final class ObjectSink extends OutputStream {
         this.uploads = uploads;
         this.inFlight = new Semaphore(maxInFlight);
         this.buffers = buffers;
+        this.active = active;
     }
 
     @Override
@@ -136,6 +138,7 @@ final class ObjectSink extends OutputStream {
                 throw S3Errors.isPreconditionFailure(e) ? new PreconditionFailedException(key) : e;
             }
         });
+        active.ended(uploadId);
         uploadId = null;
         return new StoredObject(written, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId(),
                 response.bucketKeyEnabled());
@@ -165,8 +168,10 @@ final class ObjectSink extends OutputStream {
                             .key(key).uploadId(abandoned)),
                     () -> null);
         } catch (RuntimeException e) {
-            log.warn("Could not abort multipart upload {} of {}; the bucket's lifecycle rule for incomplete uploads "
-                    + "will remove it: {}", abandoned, key, e.getMessage());
+            log.warn("Could not abort multipart upload {} of {}; the stale-upload sweep (or the bucket's lifecycle rule "
+                    + "for incomplete uploads) will remove it: {}", abandoned, key, e.getMessage());
+        } finally {
+            active.ended(abandoned);
         }
     }
 
@@ -179,6 +184,7 @@ final class ObjectSink extends OutputStream {
     private void sendPart() {
         if (uploadId == null) {
             uploadId = createUpload();
+            active.started(uploadId);
         }
         byte[] full = buffer;
         int length = filled;

@@ -34,6 +34,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,7 @@ final class S3ModelCatalog implements ModelCatalog {
                     object.encryption() == null ? null : new ModelDescriptor.Encryption(object.encryption(), object.kmsKeyId(),
                             object.bucketKey()),
                     target.bucket(), modelKey, metadata);
-            store.operations().writeDocument(store.layout().metadataKey(model, version), codec.write(descriptor), null, objectSettings);
+            commit(store, store.layout().metadataKey(model, version), codec.write(descriptor), objectSettings);
         } catch (PreconditionFailedException e) {
             store.operations().deleteQuietly(modelKey);
             throw new VersionConflictException(model, version);
@@ -124,6 +125,25 @@ final class S3ModelCatalog implements ModelCatalog {
         }
         marks.released(store, store.pointers().advance(descriptor));
         return descriptor;
+    }
+
+    /**
+     * Writes a version's metadata document unless one exists. When the SDK retried the write because the answer to
+     * an attempt that S3 had carried out was lost (a connection cut after the request), the retry finds the very
+     * document it writes: that is this upload's own commit, not a conflict.
+     *
+     * @throws PreconditionFailedException when another writer committed this version
+     */
+    private static void commit(TargetStore store, String metadataKey, byte[] json, ObjectSettings objectSettings) {
+        try {
+            store.operations().writeDocument(metadataKey, json, null, objectSettings);
+        } catch (PreconditionFailedException e) {
+            boolean ours = store.operations().read(metadataKey).map(existing -> Arrays.equals(existing.bytes(), json))
+                    .orElse(false);
+            if (!ours) {
+                throw e;
+            }
+        }
     }
 
     @Override
@@ -199,7 +219,7 @@ final class S3ModelCatalog implements ModelCatalog {
             byte[] stored = cachedModel(version);
             return new ModelContent(version, new ByteArrayInputStream(stored));
         }
-        return readModel(version, () -> store.operations().open(version.key(), null))
+        return readModel(version, () -> store.operations().open(version.key(), 0, null))
                 .map(body -> new ModelContent(version, body))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
     }
@@ -239,7 +259,7 @@ final class S3ModelCatalog implements ModelCatalog {
             byte[] stored = cachedModel(version);
             return new ModelContent(version, new ByteArrayInputStream(stored, (int) first, (int) (last - first + 1)));
         }
-        return readModel(version, () -> store.operations().open(version.key(), "bytes=" + first + "-" + last))
+        return readModel(version, () -> store.operations().open(version.key(), first, last))
                 .map(body -> new ModelContent(version, body))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
     }

@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,11 +36,20 @@ final class S3Operations {
     private final S3Client s3;
     private final S3Target target;
     private final MissingPermissions missingPermissions;
+    private final S3CircuitBreaker breaker;
+    private final int readResumes;
 
-    S3Operations(S3Client s3, S3Target target, MissingPermissions missingPermissions) {
+    /**
+     * @param breaker     guards every request against an S3 that is down (shared by the targets of one S3 client)
+     * @param readResumes how often one model stream reads its rest again after a connection lost mid-body
+     */
+    S3Operations(S3Client s3, S3Target target, MissingPermissions missingPermissions, S3CircuitBreaker breaker,
+                 int readResumes) {
         this.s3 = s3;
         this.target = target;
         this.missingPermissions = missingPermissions;
+        this.breaker = breaker;
+        this.readResumes = readResumes;
     }
 
     /**
@@ -90,12 +100,18 @@ final class S3Operations {
         });
     }
 
-    /** Opens an object, or the byte range {@code range} (as in HTTP, {@code bytes=0-99}) of it when not null. */
-    Optional<InputStream> open(String key, String range) {
+    /**
+     * Opens an object, or its bytes {@code first} to {@code last} when {@code last} is not null. A connection lost
+     * mid-body is resumed where it broke ({@link ResumingObjectStream}).
+     */
+    Optional<InputStream> open(String key, long first, Long last) {
+        String range = last == null ? null : "bytes=" + first + "-" + last;
         return call("reading " + key, () -> {
             try {
                 ResponseInputStream<GetObjectResponse> object = s3.getObject(b -> b.bucket(target.bucket()).key(key).range(range));
-                return Optional.of(object);
+                return Optional.of(new ResumingObjectStream(key, first, object, readResumes,
+                        (rest, eTag) -> call("reading the rest of " + key, () -> s3.getObject(b -> b.bucket(target.bucket())
+                                .key(key).range(rest).ifMatch(eTag)))));
             } catch (SdkException e) {
                 if (S3Errors.isNotFound(e)) {
                     return Optional.empty();
@@ -195,15 +211,24 @@ final class S3Operations {
         });
     }
 
-    void checkBucket() {
-        call("checking the bucket", () -> s3.headBucket(b -> b.bucket(target.bucket())));
+    /** Makes a request through the circuit breaker, turning SDK failures into the service's own. */
+    <T> T call(String action, Supplier<T> request) {
+        return breaker.call(() -> {
+            try {
+                return request.get();
+            } catch (SdkException e) {
+                throw S3Errors.translate(e, target, action);
+            }
+        });
     }
 
-    <T> T call(String action, Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (SdkException e) {
-            throw S3Errors.translate(e, target, action);
-        }
+    /** Checks the bucket within {@code timeout}, retries included: health probes must not hang on a silent S3. */
+    void checkBucket(Duration timeout) {
+        call("checking the bucket", () -> s3.headBucket(b -> b.bucket(target.bucket())
+                .overrideConfiguration(o -> o.apiCallTimeout(timeout))));
+    }
+
+    S3CircuitBreaker breaker() {
+        return breaker;
     }
 }

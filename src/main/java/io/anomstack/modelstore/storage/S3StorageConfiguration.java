@@ -5,6 +5,7 @@ import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.PageCursors;
 import io.anomstack.modelstore.catalog.VersionIdGenerator;
 import io.anomstack.modelstore.config.ModelStoreProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,7 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,8 +62,9 @@ class S3StorageConfiguration {
 
     /** The S3 clients, one per region; local mode's all talk to the embedded server with its generated keys. */
     @Bean(destroyMethod = "close")
-    S3Clients s3Clients(S3StorageProperties properties, AwsCredentialsProvider credentials,
-                        ObjectProvider<EmbeddedS3Server> embedded, ObjectProvider<ExecutionInterceptor> interceptors) {
+    S3Clients s3Clients(S3StorageProperties properties, S3ClientProperties client, CircuitBreakerProperties breaker,
+                        AwsCredentialsProvider credentials, ObjectProvider<EmbeddedS3Server> embedded,
+                        ObjectProvider<ExecutionInterceptor> interceptors) {
         EmbeddedS3Server local = embedded.getIfAvailable();
         URI endpoint = local != null ? local.endpoint() : properties.endpointUri();
         AwsCredentialsProvider effectiveCredentials = local == null ? credentials
@@ -73,16 +74,34 @@ class S3StorageConfiguration {
             S3ClientBuilder builder = S3Client.builder()
                     .region(region)
                     .credentialsProvider(effectiveCredentials)
-                    .overrideConfiguration(c -> c.executionInterceptors(executionInterceptors))
+                    .overrideConfiguration(c -> c.executionInterceptors(executionInterceptors)
+                            .retryStrategy(client.retryStrategy()))
                     .httpClientBuilder(ApacheHttpClient.builder()
                             .maxConnections(64)
-                            .connectionTimeout(Duration.ofSeconds(5))
-                            .socketTimeout(Duration.ofSeconds(60)));
+                            .connectionTimeout(client.connectTimeout())
+                            .socketTimeout(client.readTimeout()));
             if (endpoint != null) {
                 builder.endpointOverride(endpoint).forcePathStyle(true);
             }
             return builder.build();
-        });
+        }, region -> new S3CircuitBreaker("S3 (region " + region.id() + ")", breaker));
+    }
+
+    @Bean
+    S3CircuitBreakerMetrics s3CircuitBreakerMetrics(S3Clients clients, TargetStores stores) {
+        // The stores open the breakers of their regions: built after them, the meters cover every one.
+        return new S3CircuitBreakerMetrics(clients);
+    }
+
+    @Bean
+    ActiveUploads activeUploads() {
+        return new ActiveUploads();
+    }
+
+    @Bean(destroyMethod = "close")
+    StaleUploadSweep staleUploadSweep(TargetStores stores, ActiveUploads active, MultipartSweepProperties settings,
+                                      MeterRegistry registry) {
+        return new StaleUploadSweep(stores, active, settings, Clock.systemUTC(), registry);
     }
 
     /** The client of the service's own bucket's region (closed with the others by {@link S3Clients}). */
@@ -144,21 +163,24 @@ class S3StorageConfiguration {
     TargetStores targetStores(StorageTarget.PerBatch placement, S3Clients clients, S3Target defaultTarget,
                               MissingPermissions missingPermissions,
                               DescriptorCodec codec, ReadCache cache, ObjectSettings.PerBatch objectSettings,
-                              UploadProperties uploads, ExecutorService s3PartUploadExecutor) {
+                              UploadProperties uploads, S3ClientProperties client, ActiveUploads active,
+                              ExecutorService s3PartUploadExecutor) {
         return new TargetStores(placement, where -> {
             S3Target target = new S3Target(where.bucket() == null ? defaultTarget.bucket() : where.bucket(),
                     where.prefix(), where.region(), defaultTarget.localMode(), defaultTarget.partSize());
-            S3Client client = clients.forRegion(target.region());
+            S3Client s3 = clients.forRegion(target.region());
             if (target.localMode()) {
-                createLocalBucket(client, target.bucket());
+                createLocalBucket(s3, target.bucket());
             }
-            S3Operations operations = new S3Operations(client, target, missingPermissions);
+            // A stream may read its rest again as often as a request may be retried.
+            S3Operations operations = new S3Operations(s3, target, missingPermissions, clients.breakerFor(target.region()),
+                    client.maxAttempts() - 1);
             S3KeyLayout layout = new S3KeyLayout(target.prefix());
             return new TargetStore(operations, layout,
                     new LatestPointers(operations, layout, codec, cache, objectSettings),
                     new ModelAliases(operations, layout, codec, objectSettings),
                     new BucketVersioning(operations),
-                    new StreamingUploader(operations, uploads, s3PartUploadExecutor),
+                    new StreamingUploader(operations, uploads, active, s3PartUploadExecutor),
                     new SupersededTagging(operations));
         });
     }

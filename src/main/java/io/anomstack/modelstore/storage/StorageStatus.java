@@ -4,6 +4,7 @@ import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.useragent.BusinessMetricFeatureId;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -16,6 +17,9 @@ import java.util.Set;
 /** What the rest of the service may know about the storage: where it is and whether it answers. */
 @Component
 public class StorageStatus {
+
+    /** Kubernetes gives a probe 1 second by default: a check that hangs on a silent S3 must end soon after. */
+    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
 
     private final TargetStores stores;
 
@@ -33,6 +37,7 @@ public class StorageStatus {
         if (!others.isEmpty()) {
             details.put("batch_targets", others);
         }
+        details.put("circuit_breaker", stores.defaultStore().operations().breaker().state().name().toLowerCase(Locale.ROOT));
         Set<String> missing = stores.defaultStore().operations().missingPermissions().missing();
         if (!missing.isEmpty()) {
             details.put("missing_permissions", missing);
@@ -76,15 +81,31 @@ public class StorageStatus {
         return details;
     }
 
-    /** Why a bucket does not answer a HEAD request with the service's credentials, if one does not. */
+    /**
+     * Why a bucket does not answer a HEAD request with the service's credentials, if one does not. While a circuit
+     * breaker is open that is the answer, without a request to S3.
+     */
     public Optional<String> problem() {
+        Optional<String> failingFast = failingFast();
+        if (failingFast.isPresent()) {
+            return failingFast;
+        }
         for (TargetStore store : stores.all()) {
             try {
-                store.operations().checkBucket();
+                store.operations().checkBucket(CHECK_TIMEOUT);
             } catch (RuntimeException e) {
                 return Optional.of(e.getMessage());
             }
         }
         return Optional.empty();
+    }
+
+    /** Why requests to S3 are failing fast right now (a circuit breaker is open), if they are. */
+    public Optional<String> failingFast() {
+        return stores.all().stream()
+                .map(store -> store.operations().breaker())
+                .filter(breaker -> breaker.state() == S3CircuitBreaker.State.OPEN)
+                .map(S3CircuitBreaker::problem)
+                .findFirst();
     }
 }

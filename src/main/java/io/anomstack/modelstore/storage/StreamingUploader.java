@@ -32,9 +32,11 @@ final class StreamingUploader {
     private final UploadProperties settings;
     private final Executor partUploads;
     private final PartBuffers partBuffers;
+    private final ActiveUploads active;
 
-    StreamingUploader(S3Operations operations, UploadProperties settings, Executor partUploads) {
+    StreamingUploader(S3Operations operations, UploadProperties settings, ActiveUploads active, Executor partUploads) {
         this.operations = operations;
+        this.active = active;
         this.settings = settings;
         this.partUploads = partUploads;
         this.partBuffers = new PartBuffers(settings.partsInFlight() + 1);
@@ -51,7 +53,7 @@ final class StreamingUploader {
         ModelEncoding encoding = worthCompressing(sample, objectSettings.compression())
                 ? objectSettings.compression() : ModelEncoding.IDENTITY;
         ObjectSink sink = new ObjectSink(operations, key, contentType, encoding.contentEncodingHeader(), objectSettings,
-                operations.target().partSize(), settings.partsInFlight(), partBuffers, partUploads);
+                operations.target().partSize(), settings.partsInFlight(), partBuffers, active, partUploads);
         try {
             try (OutputStream encoded = encoding.encoder(sink, settings.compressionLevel())) {
                 encoded.write(sample);

@@ -1,18 +1,16 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.support.DenyRequests;
+import io.anomstack.modelstore.support.S3ProxyBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Request;
+
+import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,12 +23,12 @@ class SupersededTaggingTest {
     private static final String BUCKET = "tagging";
     private static final String KEY = "models/b/m/model_20250101_000000.pkl";
 
-    private static EmbeddedS3Server server;
+    private static S3ProxyBackend server;
 
     @BeforeAll
     static void start() {
-        server = EmbeddedS3Server.inMemory();
-        try (S3Client s3 = client(null)) {
+        server = S3ProxyBackend.inMemory();
+        try (S3Client s3 = server.client()) {
             s3.createBucket(b -> b.bucket(BUCKET));
             s3.putObject(b -> b.bucket(BUCKET).key(KEY), RequestBody.fromBytes(new byte[] {1}));
         }
@@ -43,7 +41,7 @@ class SupersededTaggingTest {
 
     @Test
     void aServerWithoutObjectTaggingIsReportedAsNotDoneNeverThrown() {
-        try (S3Client s3 = client(null)) {
+        try (S3Client s3 = server.client()) {
             MissingPermissions missing = new MissingPermissions();
             SupersededTagging tagging = new SupersededTagging(operations(s3, missing));
 
@@ -55,14 +53,7 @@ class SupersededTaggingTest {
 
     @Test
     void aDeniedPermissionIsReportedAsNotDoneNeverThrown() {
-        ExecutionInterceptor deny = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                throw S3Exception.builder().statusCode(403).message("Access Denied")
-                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").build()).build();
-            }
-        };
-        try (S3Client s3 = client(deny)) {
+        try (S3Client s3 = server.client(List.of(new DenyRequests(S3Request.class)))) {
             MissingPermissions missing = new MissingPermissions();
             SupersededTagging tagging = new SupersededTagging(operations(s3, missing));
 
@@ -75,20 +66,8 @@ class SupersededTaggingTest {
     }
 
     private static S3Operations operations(S3Client s3, MissingPermissions missing) {
-        return new S3Operations(s3, new S3Target(BUCKET, "models/", "us-east-1", true, 8 << 20), missing);
-    }
-
-    private static S3Client client(ExecutionInterceptor interceptor) {
-        return S3Client.builder()
-                .endpointOverride(server.endpoint())
-                .forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(server.accessKey(), server.secretKey())))
-                .overrideConfiguration(c -> {
-                    if (interceptor != null) {
-                        c.addExecutionInterceptor(interceptor);
-                    }
-                })
-                .build();
+        S3CircuitBreaker noBreaker = new S3CircuitBreaker("S3", new CircuitBreakerProperties(false, 5, Duration.ofSeconds(30),
+                Duration.ofSeconds(10)));
+        return new S3Operations(s3, new S3Target(BUCKET, "models/", "us-east-1", true, 8 << 20), missing, noBreaker, 0);
     }
 }

@@ -51,6 +51,33 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Streams a body (with the given headers, which must frame it) while reading the answer, the way a client that
+     * sends a large upload sees an answer the server gives before the body's end, such as an error.
+     */
+    public static Answer stream(int port, String requestLine, String headers, InputStream body) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(120_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((requestLine + "\r\nHost: localhost\r\n" + headers + "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            Thread writer = new Thread(() -> {
+                try {
+                    body.transferTo(out);
+                    out.flush();
+                    socket.shutdownOutput();
+                } catch (IOException e) {
+                    // The server stopped reading: its answer says why.
+                }
+            }, "raw-http-body");
+            writer.setDaemon(true);
+            writer.start();
+            return read(socket.getInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Answer read(InputStream in) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         try {

@@ -2,10 +2,12 @@ package io.anomstack.modelstore.support;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
 /** A real S3 protocol server the tests run the service against and inspect directly. */
@@ -29,11 +31,17 @@ public interface S3Backend extends AutoCloseable {
 
     /** A client for looking at the bucket directly, past the service; close it after use. */
     default S3Client client() {
+        return client(List.of());
+    }
+
+    /** The same, its requests passing {@code interceptors} first (to deny or fail some of them). */
+    default S3Client client(List<ExecutionInterceptor> interceptors) {
         return S3Client.builder()
                 .endpointOverride(endpoint())
                 .forcePathStyle(true)
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey(), secretKey())))
+                .overrideConfiguration(c -> interceptors.forEach(c::addExecutionInterceptor))
                 .build();
     }
 

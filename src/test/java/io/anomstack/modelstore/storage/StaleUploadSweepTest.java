@@ -1,0 +1,118 @@
+package io.anomstack.modelstore.storage;
+
+import io.anomstack.modelstore.support.DenyRequests;
+import io.anomstack.modelstore.support.S3ProxyBackend;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StaleUploadSweepTest {
+
+    private static final String BUCKET = "sweep";
+    private static final Duration DAY = Duration.ofHours(24);
+
+    private static S3ProxyBackend server;
+    private final ActiveUploads active = new ActiveUploads();
+    private final MissingPermissions missing = new MissingPermissions();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    @BeforeAll
+    static void start() {
+        server = S3ProxyBackend.inMemory();
+        try (S3Client s3 = server.client()) {
+            s3.createBucket(b -> b.bucket(BUCKET));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @BeforeEach
+    void noUploads() {
+        try (S3Client s3 = server.client()) {
+            uploads(s3, "").forEach(upload -> s3.abortMultipartUpload(b -> b.bucket(BUCKET).key(upload.key())
+                    .uploadId(upload.uploadId())));
+        }
+    }
+
+    @Test
+    void abortsUploadsOlderThanTheMaxAgeUnderEveryPrefixOnceButNeverOneThisInstanceIsSending() {
+        try (S3Client s3 = server.client()) {
+            String abandoned = begin(s3, "models/b/m/model_1.pkl");
+            String ofAnotherTarget = begin(s3, "models/team/b/m/model_2.pkl");
+            String running = begin(s3, "models/b/m/model_3.pkl");
+            String outsidePrefixes = begin(s3, "elsewhere/model_4.pkl");
+            active.started(running);
+
+            int aborted = sweep(s3, Clock.offset(Clock.systemUTC(), DAY.plusHours(1)), "models/", "models/team/").run();
+
+            assertThat(aborted).isEqualTo(2);
+            assertThat(uploads(s3, "").stream().map(MultipartUpload::uploadId))
+                    .containsExactlyInAnyOrder(running, outsidePrefixes)
+                    .doesNotContain(abandoned, ofAnotherTarget);
+            assertThat(meters.get("modelstore.multipart.aborted").counter().count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void uploadsYoungerThanTheMaxAgeStay() {
+        try (S3Client s3 = server.client()) {
+            begin(s3, "models/b/m/model_1.pkl");
+
+            assertThat(sweep(s3, Clock.systemUTC(), "models/").run()).isZero();
+            assertThat(uploads(s3, "models/")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aDeniedListingIsReportedAsAMissingPermissionNeverThrown() {
+        try (S3Client s3 = server.client(List.of(new DenyRequests(ListMultipartUploadsRequest.class)))) {
+            assertThat(sweep(s3, Clock.offset(Clock.systemUTC(), DAY.plusHours(1)), "models/").run()).isZero();
+            assertThat(missing.missing()).containsExactly("s3:ListBucketMultipartUploads on " + BUCKET);
+        }
+    }
+
+    private StaleUploadSweep sweep(S3Client s3, Clock clock, String... prefixes) {
+        S3CircuitBreaker breaker = new S3CircuitBreaker("S3", new CircuitBreakerProperties(true, 5, Duration.ofSeconds(30),
+                Duration.ofSeconds(10)));
+        List<StorageTarget> targets = Arrays.stream(prefixes)
+                .map(prefix -> new StorageTarget(BUCKET, "us-east-1", prefix)).toList();
+        StorageTarget.PerBatch placement = new StorageTarget.PerBatch() {
+            @Override
+            public StorageTarget forBatch(String batch) {
+                return targets.get(0);
+            }
+
+            @Override
+            public List<StorageTarget> all() {
+                return targets;
+            }
+        };
+        TargetStores stores = new TargetStores(placement, where -> new TargetStore(new S3Operations(s3,
+                new S3Target(where.bucket(), where.prefix(), where.region(), false, 8 << 20), missing, breaker, 0),
+                null, null, null, null, null, null));
+        return new StaleUploadSweep(stores, active, new MultipartSweepProperties(Duration.ofHours(1), DAY), clock, meters);
+    }
+
+    private static String begin(S3Client s3, String key) {
+        return s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+    }
+
+    private static List<MultipartUpload> uploads(S3Client s3, String prefix) {
+        return s3.listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix)).uploads();
+    }
+}
