@@ -235,7 +235,7 @@ class SecurityIT {
     @Test
     void healthInfoAndTheApiDocumentationArePublic() {
         for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
-                "/actuator/info", "/v3/api-docs",
+                "/actuator/info", "/v3/api-docs", "/v3/api-docs.yaml",
                 "/swagger-ui/index.html")) {
             assertThat(send("GET", path, null, null).statusCode()).as(path).isEqualTo(200);
         }

@@ -4,6 +4,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.anomstack.modelstore.support.Directories;
 import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** The chart in helm/anomstack-model-store, linted and rendered by Helm itself (helm-java bundles it natively). */
 final class HelmChart {
@@ -62,7 +62,7 @@ final class HelmChart {
         Path chart = CHART;
         if (valuesFile != null) {
             chart = workDir.resolve(CHART.getFileName());
-            copy(CHART, chart);
+            Directories.copy(CHART, chart);
             Map<String, Object> merged = merge(readYaml(CHART.resolve("values.yaml")), readYaml(valuesFile));
             write(chart.resolve("values.yaml"), new Yaml().dump(merged));
         }
@@ -81,21 +81,6 @@ final class HelmChart {
     static Map<String, Object> readYaml(Path file) {
         try {
             return new Yaml().load(Files.readString(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void copy(Path from, Path to) {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

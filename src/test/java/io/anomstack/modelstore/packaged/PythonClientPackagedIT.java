@@ -1,18 +1,15 @@
 package io.anomstack.modelstore.packaged;
 
+import io.anomstack.modelstore.support.ExternalTools;
 import io.anomstack.modelstore.support.ForkedService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Python client (clients/python) passes its own tests against the jar that ships: they start the jar themselves,
@@ -29,7 +26,7 @@ class PythonClientPackagedIT {
 
     @Test
     void thePythonClientPassesItsTestsAgainstTheExecutableJar() throws Exception {
-        requirePython();
+        ExternalTools.onPath("python3");
         Path output = dir.resolve("unittest.log");
         ProcessBuilder tests = new ProcessBuilder("python3", "-m", "unittest", "discover", "-s",
                 CLIENT.resolve("tests").toString(), "-v")
@@ -50,14 +47,5 @@ class PythonClientPackagedIT {
         System.out.println(log);
         assertThat(finished).as("the Python tests finished within %d minutes", TIMEOUT_MINUTES).isTrue();
         assertThat(process.exitValue()).as("python3 -m unittest exit code; its output:%n%s", log).isZero();
-    }
-
-    private static void requirePython() {
-        boolean onPath = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .anyMatch(folder -> !folder.isEmpty() && Files.isExecutable(Path.of(folder, "python3")));
-        if (!onPath && Boolean.parseBoolean(System.getenv("MODELSTORE_REQUIRE_TOOLS"))) {
-            fail("python3 is not on the PATH, and MODELSTORE_REQUIRE_TOOLS=true requires it for the Python client's tests.");
-        }
-        assumeTrue(onPath, "python3 is not on the PATH: the Python client's tests are skipped.");
     }
 }

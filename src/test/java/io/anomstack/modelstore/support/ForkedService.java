@@ -182,6 +182,14 @@ public final class ForkedService implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Removes every inherited setting of the service ({@code S3_*}, {@code AWS_*}, {@code MODELSTORE_*}), so that
+         * only what the test sets applies, as in a fresh container.
+         */
+        public Builder withoutServiceEnv() {
+            return withoutEnv(name -> name.startsWith("S3_") || name.startsWith("AWS_") || name.startsWith("MODELSTORE_"));
+        }
+
         /** Reuses a port, e.g. to restart the service where its clients expect it. */
         public Builder port(int port) {
             this.port = port;
