@@ -36,13 +36,19 @@ class UploadRequestReader {
     static final String METADATA_PART = "metadata";
 
     private final MetadataParser metadataParser;
+    private final InFlightUploads inFlight;
 
-    UploadRequestReader(MetadataParser metadataParser) {
+    UploadRequestReader(MetadataParser metadataParser, InFlightUploads inFlight) {
         this.metadataParser = metadataParser;
+        this.inFlight = inFlight;
     }
 
     /** Reads the upload and hands it to {@code store} while the request stream is open. */
     <T> T read(HttpServletRequest request, ModelRef model, Function<ModelUpload, T> store) {
+        return inFlight.receive(request, body -> readBody(body, model, store));
+    }
+
+    private <T> T readBody(HttpServletRequest request, ModelRef model, Function<ModelUpload, T> store) {
         if (JakartaServletFileUpload.isMultipartContent(request)) {
             return readForm(request, model, store);
         }

@@ -171,6 +171,12 @@ public final class ForkedService implements AutoCloseable {
             return this;
         }
 
+        /** Adds every entry as {@link #property}, such as {@link S3Backend#serviceProperties}. */
+        public Builder properties(Map<String, ?> properties) {
+            properties.forEach(this::property);
+            return this;
+        }
+
         public Builder env(String name, String value) {
             environment.put(name, value);
             return this;

@@ -1,0 +1,153 @@
+package io.anomstack.modelstore;
+
+import io.anomstack.modelstore.support.ForkedService;
+import io.anomstack.modelstore.support.GeneratedBody;
+import io.anomstack.modelstore.support.ModelStoreClient;
+import io.anomstack.modelstore.support.S3ProxyBackend;
+import io.anomstack.modelstore.support.ServiceCalls;
+import io.anomstack.modelstore.support.StoreAudit;
+import io.anomstack.modelstore.support.TestData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * SIGKILL (an OOM kill, a lost node) while four large uploads stream into a service process of its own, then a restart
+ * on the same bucket: every version listed is complete and verifiable, latest is the newest complete version, nothing
+ * of the killed uploads is visible, and the service takes new uploads as before. S3 runs in this JVM, so the bucket
+ * outlives the service.
+ */
+class ServiceKillIT {
+
+    private static final int MIB = 1 << 20;
+    private static final String PREFIX = "models/";
+
+    @TempDir
+    static Path dir;
+
+    private static S3ProxyBackend s3;
+    private static String bucket;
+
+    @BeforeAll
+    static void startS3() {
+        s3 = S3ProxyBackend.filesystem(dir.resolve("s3"));
+        bucket = s3.createBucket("killed");
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        s3.close();
+    }
+
+    private static ForkedService.Builder service(String name) {
+        return ForkedService.fromClassPath()
+                .properties(s3.serviceProperties(bucket))
+                .property("modelstore.metrics.cloudwatch-enabled", false)
+                .log(dir.resolve(name + ".log"));
+    }
+
+    @Test
+    void afterASigkillMidUploadOnlyCompleteVersionsAreVisibleAndLatestIsTheNewestOfThem() throws Exception {
+        String batch = TestData.batch();
+        List<StoreAudit.Model> models = List.of(new StoreAudit.Model(batch, "shared"), new StoreAudit.Model(batch, "alone_a"),
+                new StoreAudit.Model(batch, "alone_b"));
+        Map<StoreAudit.Model, Map<String, String>> stored = new LinkedHashMap<>();
+        List<GeneratedBody> inFlight = new ArrayList<>();
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try (ForkedService service = service("before-kill").start()) {
+            ServiceCalls calls = new ServiceCalls(service.base());
+            for (StoreAudit.Model model : models) {
+                for (int size : new int[] {100 * 1024, 3 * MIB}) {
+                    GeneratedBody body = new GeneratedBody(size, size, true);
+                    HttpResponse<String> answer = calls.upload(path(model), body);
+                    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+                    stored.computeIfAbsent(model, m -> new TreeMap<>())
+                            .put(ModelStoreClient.json(answer.body()).get("version").asString(), body.sha256());
+                }
+            }
+            // Two uploads of one model and one each of the others, each stopped somewhere in its middle.
+            int[] sizes = {32 * MIB, 100 * MIB, 48 * MIB, 64 * MIB};
+            for (int i = 0; i < sizes.length; i++) {
+                GeneratedBody body = new GeneratedBody(sizes[i], i, i % 2 == 1).holdAt(sizes[i] / 2 + i * MIB);
+                String path = path(models.get(Math.max(0, i - 1)));
+                inFlight.add(body);
+                answers.add(clients.submit(() -> calls.upload(path, body)));
+            }
+            for (GeneratedBody body : inFlight) {
+                body.awaitHold();
+            }
+            awaitMultipartUploads(batch, sizes.length);
+
+            service.kill();
+        } finally {
+            inFlight.forEach(GeneratedBody::release);
+        }
+        for (Future<HttpResponse<String>> answer : answers) {
+            assertThat(outcome(answer)).as("a killed upload's client").isEqualTo(-1);
+        }
+        clients.shutdownNow();
+        int leftByKill = multipartUploads(batch);
+
+        try (ForkedService restarted = service("after-kill").start(); S3Client client = s3.client()) {
+            ServiceCalls calls = new ServiceCalls(restarted.base());
+            StoreAudit audit = new StoreAudit(calls, client, bucket, PREFIX);
+            StoreAudit.Findings findings = audit.audit(stored);
+            assertThat(findings.problems()).isEmpty();
+            assertThat(findings.versions()).isEqualTo(6);
+
+            GeneratedBody next = new GeneratedBody(5 * MIB, 99, false);
+            HttpResponse<String> answer = calls.upload(path(models.get(0)), next);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+            stored.get(models.get(0)).put(ModelStoreClient.json(answer.body()).get("version").asString(), next.sha256());
+            assertThat(audit.audit(stored).problems()).as("after a new upload").isEmpty();
+            System.out.printf("service kill: %d uploads killed mid-body, %d incomplete multipart uploads left for the "
+                            + "sweep, %d versions (%d MiB) verified after the restart%n", inFlight.size(), leftByKill,
+                    findings.versions(), findings.bytesVerified() / MIB);
+        }
+    }
+
+    private static String path(StoreAudit.Model model) {
+        return "/api/v1/models/" + model.batch() + "/" + model.metric();
+    }
+
+    private static int multipartUploads(String batch) {
+        try (S3Client client = s3.client()) {
+            return client.listMultipartUploads(b -> b.bucket(bucket).prefix(PREFIX + batch + "/")).uploads().size();
+        }
+    }
+
+    private static void awaitMultipartUploads(String batch, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (multipartUploads(batch) < count) {
+            assertThat(System.nanoTime()).as("%d multipart uploads in progress", count).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** The status the client got, or -1 when the connection broke first. */
+    private static int outcome(Future<HttpResponse<String>> answer) throws Exception {
+        try {
+            return answer.get(60, TimeUnit.SECONDS).statusCode();
+        } catch (ExecutionException e) {
+            return -1;
+        }
+    }
+}
