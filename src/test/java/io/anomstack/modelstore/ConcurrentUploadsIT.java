@@ -7,11 +7,9 @@ import io.anomstack.modelstore.support.ServiceCalls;
 import io.anomstack.modelstore.support.StoreAudit;
 import io.anomstack.modelstore.support.TestData;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +35,11 @@ class ConcurrentUploadsIT {
 
     private static final int PER_GROUP = 50;
 
-    @TempDir
-    Path dir;
-
     @Test
     void concurrentUploadsAreAllStoredUnderUniqueVersionsAndLatestOnlyMovesForward() throws Exception {
         String batch = TestData.batch();
         StoreAudit.Model shared = new StoreAudit.Model(batch, "shared");
-        try (S3ProxyBackend s3 = S3ProxyBackend.filesystem(dir);
+        try (S3ProxyBackend s3 = S3ProxyBackend.inMemory();
              RunningService service = RunningService.start(s3.serviceProperties(s3.createBucket("concurrent")));
              S3Client client = s3.client()) {
             ModelStoreClient trainer = new ModelStoreClient(service);

@@ -80,10 +80,13 @@ public final class SoakDriver {
 
     /**
      * @param errorSamples the first errors, word for word
+     * @param start        the service before the first request
+     * @param warm         the service a quarter into the run, warmed up: pools, caches and buffers filled
+     * @param end          the service after the last request
      */
     public record Result(Settings settings, Duration elapsed, List<Figures> figures, long errors, List<String> errorSamples,
-                         long bytesUploaded, long bytesDownloaded, ServiceState start, ServiceState end,
-                         StoreAudit.Findings audit) {
+                         long bytesUploaded, long bytesDownloaded, ServiceState start, ServiceState warm,
+                         ServiceState end, StoreAudit.Findings audit) {
 
         public long operations() {
             return figures.stream().mapToLong(Figures::count).sum();
@@ -102,12 +105,13 @@ public final class SoakDriver {
             out.append("| operation | count | errors | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
             figures.forEach(f -> out.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.1f |%n",
                     f.operation(), f.count(), f.errors(), f.p50(), f.p99(), f.max())));
-            out.append("\n| service | at start | at end |\n|---|---:|---:|\n");
-            out.append(String.format(Locale.ROOT, "| heap used | %.0f MiB | %.0f MiB |%n", start.heapUsedBytes() / MIB,
-                    end.heapUsedBytes() / MIB));
-            out.append(String.format(Locale.ROOT, "| live data after GC | %.0f MiB | %.0f MiB |%n",
-                    start.liveDataBytes() / MIB, end.liveDataBytes() / MIB));
-            out.append(String.format(Locale.ROOT, "| live threads | %d | %d |%n", start.liveThreads(), end.liveThreads()));
+            out.append("\n| service | at start | after a quarter of the run | at end |\n|---|---:|---:|---:|\n");
+            out.append(String.format(Locale.ROOT, "| heap used | %.0f MiB | %.0f MiB | %.0f MiB |%n",
+                    start.heapUsedBytes() / MIB, warm.heapUsedBytes() / MIB, end.heapUsedBytes() / MIB));
+            out.append(String.format(Locale.ROOT, "| live data after the last GC | %.0f MiB | %.0f MiB | %.0f MiB |%n",
+                    start.liveDataBytes() / MIB, warm.liveDataBytes() / MIB, end.liveDataBytes() / MIB));
+            out.append(String.format(Locale.ROOT, "| live threads | %d | %d | %d |%n", start.liveThreads(),
+                    warm.liveThreads(), end.liveThreads()));
             out.append(String.format(Locale.ROOT, "%nAudit: %d versions (%.1f MiB) downloaded and verified, %d problems, "
                             + "%d incomplete multipart uploads.%n", audit.versions(), audit.bytesVerified() / MIB,
                     audit.problems().size(), audit.incompleteUploads()));
@@ -116,6 +120,10 @@ public final class SoakDriver {
             return out.toString();
         }
     }
+
+    public static final String BUCKET = "soak";
+    /** Room for 16 concurrent uploads with up to 40 MB of part buffers each, beside the read cache. */
+    static final String SERVICE_HEAP = "-Xmx512m";
 
     private static final double MIB = 1 << 20;
     private static final int ERROR_SAMPLES = 20;
@@ -166,6 +174,8 @@ public final class SoakDriver {
                 return null;
             }));
         }
+        Thread.sleep(settings.duration().toMillis() / 4);
+        ServiceState warm = serviceState();
         for (Future<?> client : running) {
             client.get();
         }
@@ -186,7 +196,7 @@ public final class SoakDriver {
         }
         long errorCount = errors.values().stream().mapToLong(AtomicLong::get).sum();
         return new Result(settings, elapsed, figures, errorCount, List.copyOf(errorSamples), bytesUploaded.get(),
-                bytesDownloaded.get(), start, end, findings);
+                bytesDownloaded.get(), start, warm, end, findings);
     }
 
     private static Operation pick(SplittableRandom random) {
@@ -394,11 +404,8 @@ public final class SoakDriver {
         }
     }
 
-    static final String BUCKET = "soak";
-    static final String SERVICE_HEAP = "-Xmx512m";
-
-    /** The service against {@code s3}, its heap sized for 16 concurrent uploads of 40 MB of part buffers each at most. */
-    static ForkedService startService(ForkedService.Builder launcher, S3ProxyBackend s3, Path log) throws Exception {
+    /** The service against {@code s3}, with a heap of {@link #SERVICE_HEAP}. */
+    public static ForkedService startService(ForkedService.Builder launcher, S3ProxyBackend s3, Path log) throws Exception {
         return launcher.jvmOptions(SERVICE_HEAP)
                 .properties(s3.serviceProperties(s3.createBucket(BUCKET)))
                 .property("modelstore.metrics.cloudwatch-enabled", false)
