@@ -57,8 +57,7 @@ class GracefulShutdownIT {
 
     private static ForkedService.Builder service(String name, Duration gracePeriod) {
         return ForkedService.fromClassPath()
-                .properties(s3.serviceProperties(bucket))
-                .property("modelstore.metrics.cloudwatch-enabled", false)
+                .against(s3, bucket)
                 .env("MODELSTORE_SHUTDOWN_GRACE_PERIOD", gracePeriod.toSeconds() + "s")
                 .log(dir.resolve(name + ".log"));
     }

@@ -7,8 +7,6 @@ import io.anomstack.modelstore.support.S3ProxyBackend;
 import io.anomstack.modelstore.support.ServiceCalls;
 import io.anomstack.modelstore.support.StoreAudit;
 import io.anomstack.modelstore.support.TestData;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -40,31 +38,25 @@ class ServiceKillIT {
     private static final String PREFIX = "models/";
 
     @TempDir
-    static Path dir;
+    Path dir;
 
-    private static S3ProxyBackend s3;
-    private static String bucket;
+    private S3ProxyBackend s3;
+    private String bucket;
 
-    @BeforeAll
-    static void startS3() {
-        s3 = S3ProxyBackend.filesystem(dir.resolve("s3"));
-        bucket = s3.createBucket("killed");
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        s3.close();
-    }
-
-    private static ForkedService.Builder service(String name) {
-        return ForkedService.fromClassPath()
-                .properties(s3.serviceProperties(bucket))
-                .property("modelstore.metrics.cloudwatch-enabled", false)
-                .log(dir.resolve(name + ".log"));
+    private ForkedService.Builder service(String name) {
+        return ForkedService.fromClassPath().against(s3, bucket).log(dir.resolve(name + ".log"));
     }
 
     @Test
     void afterASigkillMidUploadOnlyCompleteVersionsAreVisibleAndLatestIsTheNewestOfThem() throws Exception {
+        try (S3ProxyBackend backend = S3ProxyBackend.filesystem(dir.resolve("s3"))) {
+            s3 = backend;
+            bucket = backend.createBucket("killed");
+            killMidUploadAndRestart();
+        }
+    }
+
+    private void killMidUploadAndRestart() throws Exception {
         String batch = TestData.batch();
         List<StoreAudit.Model> models = List.of(new StoreAudit.Model(batch, "shared"), new StoreAudit.Model(batch, "alone_a"),
                 new StoreAudit.Model(batch, "alone_b"));
@@ -128,13 +120,13 @@ class ServiceKillIT {
         return "/api/v1/models/" + model.batch() + "/" + model.metric();
     }
 
-    private static int multipartUploads(String batch) {
+    private int multipartUploads(String batch) {
         try (S3Client client = s3.client()) {
             return client.listMultipartUploads(b -> b.bucket(bucket).prefix(PREFIX + batch + "/")).uploads().size();
         }
     }
 
-    private static void awaitMultipartUploads(String batch, int count) throws InterruptedException {
+    private void awaitMultipartUploads(String batch, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (multipartUploads(batch) < count) {
             assertThat(System.nanoTime()).as("%d multipart uploads in progress", count).isLessThan(deadline);

@@ -1,20 +1,19 @@
 package io.anomstack.modelstore.api;
 
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The uploads being received, so that a shutdown neither cuts short an upload that could still finish nor leaves one
@@ -41,15 +40,18 @@ class InFlightUploads implements SmartLifecycle {
     private final Set<Receiving> receiving = ConcurrentHashMap.newKeySet();
     private volatile boolean accepting;
 
-    /** Runs {@code upload} on a request whose body stops delivering bytes once shutdown ends the upload. */
-    <T> T receive(HttpServletRequest request, Function<HttpServletRequest, T> upload) {
-        Receiving tracked = new Receiving(request);
+    /**
+     * Runs an upload. It passes every stream it reads the body from through the function it is given: those streams stop
+     * delivering bytes once shutdown ends the upload.
+     */
+    <T> T receive(Function<UnaryOperator<InputStream>, T> upload) {
+        Receiving tracked = new Receiving();
         receiving.add(tracked);
         if (!accepting) {
             tracked.stop();
         }
         try {
-            return upload.apply(tracked);
+            return upload.apply(tracked::body);
         } catch (RuntimeException e) {
             if (tracked.stopped) {
                 throw new ShuttingDownException(e);
@@ -104,81 +106,38 @@ class InFlightUploads implements SmartLifecycle {
         return PHASE;
     }
 
-    /** A request whose body fails on the next read once stopped. */
-    private static final class Receiving extends HttpServletRequestWrapper {
+    /** One upload being received: once stopped, its body fails on the next read. */
+    private static final class Receiving {
 
         private volatile boolean stopped;
-        private ServletInputStream body;
-
-        Receiving(HttpServletRequest request) {
-            super(request);
-        }
 
         void stop() {
             stopped = true;
         }
 
-        @Override
-        public ServletInputStream getInputStream() throws IOException {
-            if (body == null) {
-                body = new StoppableBody(super.getInputStream());
-            }
-            return body;
+        InputStream body(InputStream in) {
+            return new FilterInputStream(in) {
+                @Override
+                public int read() throws IOException {
+                    checkRunning();
+                    int b = super.read();
+                    checkRunning();
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    checkRunning();
+                    int n = super.read(buffer, offset, length);
+                    checkRunning();
+                    return n;
+                }
+            };
         }
 
-        private final class StoppableBody extends ServletInputStream {
-
-            private final ServletInputStream in;
-
-            StoppableBody(ServletInputStream in) {
-                this.in = in;
-            }
-
-            @Override
-            public int read() throws IOException {
-                checkRunning();
-                int b = in.read();
-                checkRunning();
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                checkRunning();
-                int n = in.read(buffer, offset, length);
-                checkRunning();
-                return n;
-            }
-
-            @Override
-            public int available() throws IOException {
-                return in.available();
-            }
-
-            @Override
-            public boolean isFinished() {
-                return in.isFinished();
-            }
-
-            @Override
-            public boolean isReady() {
-                return in.isReady();
-            }
-
-            @Override
-            public void setReadListener(ReadListener listener) {
-                in.setReadListener(listener);
-            }
-
-            @Override
-            public void close() throws IOException {
-                in.close();
-            }
-
-            private void checkRunning() throws IOException {
-                if (stopped) {
-                    throw new IOException("the service is shutting down");
-                }
+        private void checkRunning() throws IOException {
+            if (stopped) {
+                throw new IOException("the service is shutting down");
             }
         }
     }

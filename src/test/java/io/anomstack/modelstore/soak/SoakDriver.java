@@ -407,8 +407,7 @@ public final class SoakDriver {
     /** The service against {@code s3}, with a heap of {@link #SERVICE_HEAP}. */
     public static ForkedService startService(ForkedService.Builder launcher, S3ProxyBackend s3, Path log) throws Exception {
         return launcher.jvmOptions(SERVICE_HEAP)
-                .properties(s3.serviceProperties(s3.createBucket(BUCKET)))
-                .property("modelstore.metrics.cloudwatch-enabled", false)
+                .against(s3, s3.createBucket(BUCKET))
                 .log(log)
                 .start();
     }

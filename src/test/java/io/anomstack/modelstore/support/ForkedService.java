@@ -171,10 +171,10 @@ public final class ForkedService implements AutoCloseable {
             return this;
         }
 
-        /** Adds every entry as {@link #property}, such as {@link S3Backend#serviceProperties}. */
-        public Builder properties(Map<String, ?> properties) {
-            properties.forEach(this::property);
-            return this;
+        /** Points the service at a bucket of {@code s3}; like every test, it never publishes to CloudWatch. */
+        public Builder against(S3Backend s3, String bucket) {
+            s3.serviceProperties(bucket).forEach(this::property);
+            return property("modelstore.metrics.cloudwatch-enabled", false);
         }
 
         public Builder env(String name, String value) {
