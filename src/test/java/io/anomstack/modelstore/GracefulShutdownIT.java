@@ -3,6 +3,7 @@ package io.anomstack.modelstore;
 import io.anomstack.modelstore.support.ForkedService;
 import io.anomstack.modelstore.support.GeneratedBody;
 import io.anomstack.modelstore.support.ModelStoreClient;
+import io.anomstack.modelstore.support.RunningService;
 import io.anomstack.modelstore.support.S3ProxyBackend;
 import io.anomstack.modelstore.support.ServiceCalls;
 import io.anomstack.modelstore.support.StoreAudit;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -96,9 +96,8 @@ class GracefulShutdownIT {
             }
             assertThat(service.process().waitFor(30, TimeUnit.SECONDS)).as("exits once the uploads are done").isTrue();
 
-            try (ForkedService restarted = service("long-grace-restarted", Duration.ofSeconds(5)).start();
-                 S3Client client = s3.client()) {
-                StoreAudit.Findings findings = new StoreAudit(new ServiceCalls(restarted.base()), client, bucket, "models/")
+            try (RunningService restarted = RunningService.start(s3.serviceProperties(bucket)); S3Client client = s3.client()) {
+                StoreAudit.Findings findings = new StoreAudit(new ServiceCalls(restarted.uri("/")), client, bucket, "models/")
                         .audit(stored);
                 assertThat(findings.problems()).isEmpty();
                 assertThat(findings.versions()).isEqualTo(4);
@@ -123,7 +122,7 @@ class GracefulShutdownIT {
             ServiceCalls calls = new ServiceCalls(service.base());
             Future<HttpResponse<String>> answer = client.submit(() -> calls.upload("/api/v1/models/" + batch + "/slow", slow));
             slow.awaitHold();
-            awaitMultipartUploads(s3Client, batch, 1);
+            s3.awaitMultipartUploads(bucket, "models/" + batch + "/", 1);
             slow.release();
 
             long start = System.nanoTime();
@@ -132,7 +131,7 @@ class GracefulShutdownIT {
             Duration exit = Duration.ofNanos(System.nanoTime() - start);
 
             assertThat(exit).as("exit after SIGTERM").isBetween(gracePeriod, gracePeriod.plusSeconds(10));
-            assertThat(clientOutcome(answer)).as("what the client got").isIn(503, -1);
+            assertThat(ServiceCalls.statusOrBroken(answer)).as("what the client got").isIn(503, -1);
             assertThat(service.logText()).contains("aborting them");
             assertThat(s3Client.listMultipartUploads(b -> b.bucket(bucket).prefix("models/" + batch + "/")).uploads())
                     .as("multipart uploads left").isEmpty();
@@ -162,22 +161,5 @@ class GracefulShutdownIT {
             Thread.sleep(100);
         }
         return false;
-    }
-
-    private static void awaitMultipartUploads(S3Client client, String batch, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (client.listMultipartUploads(b -> b.bucket(bucket).prefix("models/" + batch + "/")).uploads().size() < count) {
-            assertThat(System.nanoTime()).as("a multipart upload in progress").isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    /** The status the client got, or -1 when the connection broke first. */
-    private static int clientOutcome(Future<HttpResponse<String>> answer) throws Exception {
-        try {
-            return answer.get(30, TimeUnit.SECONDS).statusCode();
-        } catch (ExecutionException e) {
-            return -1;
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.anomstack.modelstore;
 import io.anomstack.modelstore.support.ForkedService;
 import io.anomstack.modelstore.support.GeneratedBody;
 import io.anomstack.modelstore.support.ModelStoreClient;
+import io.anomstack.modelstore.support.RunningService;
 import io.anomstack.modelstore.support.S3ProxyBackend;
 import io.anomstack.modelstore.support.ServiceCalls;
 import io.anomstack.modelstore.support.StoreAudit;
@@ -18,11 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,20 +85,21 @@ class ServiceKillIT {
             for (GeneratedBody body : inFlight) {
                 body.awaitHold();
             }
-            awaitMultipartUploads(batch, sizes.length);
+            s3.awaitMultipartUploads(bucket, PREFIX + batch + "/", sizes.length);
 
             service.kill();
         } finally {
             inFlight.forEach(GeneratedBody::release);
         }
         for (Future<HttpResponse<String>> answer : answers) {
-            assertThat(outcome(answer)).as("a killed upload's client").isEqualTo(-1);
+            assertThat(ServiceCalls.statusOrBroken(answer)).as("a killed upload's client").isEqualTo(-1);
         }
         clients.shutdownNow();
-        int leftByKill = multipartUploads(batch);
+        int leftByKill = s3.multipartUploads(bucket, PREFIX + batch + "/");
 
-        try (ForkedService restarted = service("after-kill").start(); S3Client client = s3.client()) {
-            ServiceCalls calls = new ServiceCalls(restarted.base());
+        // Restarted in this JVM, which is quicker to start; it shares nothing with the killed process but the bucket.
+        try (RunningService restarted = RunningService.start(s3.serviceProperties(bucket)); S3Client client = s3.client()) {
+            ServiceCalls calls = new ServiceCalls(restarted.uri("/"));
             StoreAudit audit = new StoreAudit(calls, client, bucket, PREFIX);
             StoreAudit.Findings findings = audit.audit(stored);
             assertThat(findings.problems()).isEmpty();
@@ -118,28 +118,5 @@ class ServiceKillIT {
 
     private static String path(StoreAudit.Model model) {
         return "/api/v1/models/" + model.batch() + "/" + model.metric();
-    }
-
-    private int multipartUploads(String batch) {
-        try (S3Client client = s3.client()) {
-            return client.listMultipartUploads(b -> b.bucket(bucket).prefix(PREFIX + batch + "/")).uploads().size();
-        }
-    }
-
-    private void awaitMultipartUploads(String batch, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (multipartUploads(batch) < count) {
-            assertThat(System.nanoTime()).as("%d multipart uploads in progress", count).isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    /** The status the client got, or -1 when the connection broke first. */
-    private static int outcome(Future<HttpResponse<String>> answer) throws Exception {
-        try {
-            return answer.get(60, TimeUnit.SECONDS).statusCode();
-        } catch (ExecutionException e) {
-            return -1;
-        }
     }
 }

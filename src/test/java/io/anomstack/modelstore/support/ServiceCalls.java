@@ -13,6 +13,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The calls a trainer or scorer makes, over plain HTTP/1.1 to a service wherever it runs (in this JVM or its own). */
 public final class ServiceCalls {
@@ -49,6 +53,15 @@ public final class ServiceCalls {
     public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(path)).DELETE().timeout(Duration.ofMinutes(1)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The status an upload's client got, or -1 when its connection broke before an answer. */
+    public static int statusOrBroken(Future<HttpResponse<String>> answer) throws InterruptedException, TimeoutException {
+        try {
+            return answer.get(1, TimeUnit.MINUTES).statusCode();
+        } catch (ExecutionException e) {
+            return -1;
+        }
     }
 
     /** Downloads and hashes a model without keeping it. */
