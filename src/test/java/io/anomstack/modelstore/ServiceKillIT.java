@@ -68,7 +68,7 @@ class ServiceKillIT {
             for (StoreAudit.Model model : models) {
                 for (int size : new int[] {100 * 1024, 3 * MIB}) {
                     GeneratedBody body = new GeneratedBody(size, size, true);
-                    HttpResponse<String> answer = calls.upload(path(model), body);
+                    HttpResponse<String> answer = calls.upload(model.path(), body);
                     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
                     stored.computeIfAbsent(model, m -> new TreeMap<>())
                             .put(ModelStoreClient.json(answer.body()).get("version").asString(), body.sha256());
@@ -78,7 +78,7 @@ class ServiceKillIT {
             int[] sizes = {32 * MIB, 100 * MIB, 48 * MIB, 64 * MIB};
             for (int i = 0; i < sizes.length; i++) {
                 GeneratedBody body = new GeneratedBody(sizes[i], i, i % 2 == 1).holdAt(sizes[i] / 2 + i * MIB);
-                String path = path(models.get(Math.max(0, i - 1)));
+                String path = models.get(Math.max(0, i - 1)).path();
                 inFlight.add(body);
                 answers.add(clients.submit(() -> calls.upload(path, body)));
             }
@@ -106,7 +106,7 @@ class ServiceKillIT {
             assertThat(findings.versions()).isEqualTo(6);
 
             GeneratedBody next = new GeneratedBody(5 * MIB, 99, false);
-            HttpResponse<String> answer = calls.upload(path(models.get(0)), next);
+            HttpResponse<String> answer = calls.upload(models.get(0).path(), next);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
             stored.get(models.get(0)).put(ModelStoreClient.json(answer.body()).get("version").asString(), next.sha256());
             assertThat(audit.audit(stored).problems()).as("after a new upload").isEmpty();
@@ -114,9 +114,5 @@ class ServiceKillIT {
                             + "sweep, %d versions (%d MiB) verified after the restart%n", inFlight.size(), leftByKill,
                     findings.versions(), findings.bytesVerified() / MIB);
         }
-    }
-
-    private static String path(StoreAudit.Model model) {
-        return "/api/v1/models/" + model.batch() + "/" + model.metric();
     }
 }

@@ -131,7 +131,6 @@ public final class SoakDriver {
     private final Settings settings;
     private final ServiceCalls calls;
     private final StoreAudit audit;
-    private final String batch;
     private final Map<StoreAudit.Model, ConcurrentSkipListMap<String, String>> believed = new ConcurrentHashMap<>();
     private final Map<StoreAudit.Model, ReadWriteLock> deleting = new ConcurrentHashMap<>();
     private final Map<Operation, List<Long>> latencies = new EnumMap<>(Operation.class);
@@ -145,7 +144,6 @@ public final class SoakDriver {
         this.settings = settings;
         this.calls = calls;
         this.audit = audit;
-        this.batch = batch;
         for (int i = 0; i < settings.models(); i++) {
             StoreAudit.Model model = new StoreAudit.Model(batch, "metric_" + i);
             models.add(model);
@@ -248,7 +246,7 @@ public final class SoakDriver {
 
     private String upload(StoreAudit.Model model, SplittableRandom random) throws IOException, InterruptedException {
         GeneratedBody body = new GeneratedBody(size(random), random.nextLong(), random.nextBoolean());
-        HttpResponse<String> answer = calls.upload(path(model), body);
+        HttpResponse<String> answer = calls.upload(model.path(), body);
         if (answer.statusCode() != 201) {
             return "upload answered " + answer.statusCode() + " " + answer.body();
         }
@@ -268,7 +266,7 @@ public final class SoakDriver {
         try {
             ConcurrentSkipListMap<String, String> versions = believed.get(model);
             String newestBefore = versions.isEmpty() ? null : versions.lastKey();
-            ServiceCalls.Download download = calls.download(path(model) + "/latest");
+            ServiceCalls.Download download = calls.download(model.path() + "/latest");
             if (download.status() == 404 && newestBefore == null) {
                 return null;
             }
@@ -303,7 +301,7 @@ public final class SoakDriver {
     }
 
     private String list(StoreAudit.Model model) throws IOException, InterruptedException {
-        HttpResponse<String> page = calls.get(path(model) + "/versions?limit=20");
+        HttpResponse<String> page = calls.get(model.path() + "/versions?limit=20");
         if (page.statusCode() == 404 && believed.get(model).isEmpty()) {
             return null;
         }
@@ -324,7 +322,7 @@ public final class SoakDriver {
                 return null;
             }
             String version = older.get(random.nextInt(older.size()));
-            HttpResponse<String> answer = calls.delete(path(model) + "/versions/" + version);
+            HttpResponse<String> answer = calls.delete(model.path() + "/versions/" + version);
             if (answer.statusCode() != 204) {
                 return "delete of " + version + " answered " + answer.statusCode() + " " + answer.body();
             }
@@ -346,10 +344,6 @@ public final class SoakDriver {
             throw new IllegalStateException("/actuator/metrics/" + nameAndTags + " answered " + answer.statusCode());
         }
         return ModelStoreClient.json(answer.body()).get("measurements").get(0).get("value").asLong();
-    }
-
-    private String path(StoreAudit.Model model) {
-        return "/api/v1/models/" + batch + "/" + model.metric();
     }
 
     private static double percentile(List<Long> sortedNanos, double quantile) {

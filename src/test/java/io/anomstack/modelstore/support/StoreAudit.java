@@ -26,7 +26,8 @@ public final class StoreAudit {
     /** A model without a tag. */
     public record Model(String batch, String metric) {
 
-        String path() {
+        /** The model's path in the HTTP API. */
+        public String path() {
             return "/api/v1/models/" + batch + "/" + metric;
         }
 
