@@ -123,6 +123,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).body(detail);
     }
 
+    @ExceptionHandler(ShuttingDownException.class)
+    ResponseEntity<ProblemDetail> shuttingDown(ShuttingDownException e, HttpServletRequest request) {
+        log.warn("{} {} aborted: the shutdown grace period ended", request.getMethod(), request.getRequestURI());
+        ProblemDetail detail = new Problem(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "Service shutting down")
+                .detail(e.getMessage(), request);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).header(HttpHeaders.CONNECTION, "close").body(detail);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request, HttpServletResponse response)
             throws Exception {

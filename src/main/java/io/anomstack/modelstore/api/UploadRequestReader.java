@@ -21,6 +21,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns an upload request into a {@link ModelUpload} whose body is the request's own stream: a raw body
@@ -36,28 +37,37 @@ class UploadRequestReader {
     static final String METADATA_PART = "metadata";
 
     private final MetadataParser metadataParser;
+    private final InFlightUploads inFlight;
 
-    UploadRequestReader(MetadataParser metadataParser) {
+    UploadRequestReader(MetadataParser metadataParser, InFlightUploads inFlight) {
         this.metadataParser = metadataParser;
+        this.inFlight = inFlight;
     }
 
     /** Reads the upload and hands it to {@code store} while the request stream is open. */
     <T> T read(HttpServletRequest request, ModelRef model, Function<ModelUpload, T> store) {
+        return inFlight.receive(stoppable -> readBody(request, stoppable, model, store));
+    }
+
+    /** @param stoppable what the model's body stream passes through ({@link InFlightUploads}) */
+    private <T> T readBody(HttpServletRequest request, UnaryOperator<InputStream> stoppable, ModelRef model,
+                           Function<ModelUpload, T> store) {
         if (JakartaServletFileUpload.isMultipartContent(request)) {
-            return readForm(request, model, store);
+            return readForm(request, stoppable, model, store);
         }
         Map<String, Object> metadata = metadataParser.parse(request.getHeader(METADATA_HEADER), METADATA_HEADER + " header");
         String contentType = rawContentType(request.getContentType());
         try {
             return store.apply(new ModelUpload(model, fileNameOf(request.getHeader(HttpHeaders.CONTENT_DISPOSITION)),
-                    contentType, request.getContentLengthLong(), request.getInputStream(),
+                    contentType, request.getContentLengthLong(), stoppable.apply(request.getInputStream()),
                     DigestHeaders.expectedSha256(request, true), () -> metadata));
         } catch (IOException e) {
             throw new UploadInterruptedException("The upload could not be read: " + e.getMessage(), e);
         }
     }
 
-    private <T> T readForm(HttpServletRequest request, ModelRef model, Function<ModelUpload, T> store) {
+    private <T> T readForm(HttpServletRequest request, UnaryOperator<InputStream> stoppable, ModelRef model,
+                           Function<ModelUpload, T> store) {
         try {
             String expectedSha256 = DigestHeaders.expectedSha256(request, false);
             FileItemInputIterator parts = new JakartaServletFileUpload<>().getItemIterator(request);
@@ -70,7 +80,7 @@ class UploadRequestReader {
                     String contentType = part.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : part.getContentType();
                     String metadataBeforeFile = metadataJson;
                     return store.apply(new ModelUpload(model, plainFileName(part.getName()), contentType, -1,
-                            part.getInputStream(), expectedSha256,
+                            stoppable.apply(part.getInputStream()), expectedSha256,
                             () -> metadataParser.parse(restOfForm(parts, metadataBeforeFile), "metadata part")));
                 }
             }

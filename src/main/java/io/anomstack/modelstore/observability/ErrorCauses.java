@@ -31,6 +31,7 @@ public final class ErrorCauses {
             Map.entry("digest-mismatch", "digest_mismatch"),
             Map.entry("upload-interrupted", "client_abort"),
             Map.entry("too-many-uploads", "too_many_uploads"),
+            Map.entry("shutting-down", "shutdown"),
             Map.entry("s3-access", "s3_access_denied"),
             Map.entry("s3-unavailable", "s3_unavailable"),
             Map.entry("internal-error", "internal"));

@@ -18,7 +18,7 @@ import org.springframework.test.web.servlet.MockMvc;
 @WebMvcTest(ModelController.class)
 @AutoConfigureMockMvc(addFilters = false)
 @EnableConfigurationProperties(ModelStoreProperties.class)
-@Import({UploadRequestReader.class, MetadataParser.class, ModelDownloads.class, BatchBundles.class, ProblemDetailsAdvice.class})
+@Import({UploadRequestReader.class, InFlightUploads.class, MetadataParser.class, ModelDownloads.class, BatchBundles.class, ProblemDetailsAdvice.class})
 abstract class ModelControllerWebTest {
 
     @Autowired

@@ -171,6 +171,12 @@ public final class ForkedService implements AutoCloseable {
             return this;
         }
 
+        /** Points the service at a bucket of {@code s3}; like every test, it never publishes to CloudWatch. */
+        public Builder against(S3Backend s3, String bucket) {
+            s3.serviceProperties(bucket).forEach(this::property);
+            return property("modelstore.metrics.cloudwatch-enabled", false);
+        }
+
         public Builder env(String name, String value) {
             environment.put(name, value);
             return this;

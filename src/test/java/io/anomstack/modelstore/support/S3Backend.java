@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** A real S3 protocol server the tests run the service against and inspect directly. */
 public interface S3Backend extends AutoCloseable {
@@ -43,6 +44,24 @@ public interface S3Backend extends AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey(), secretKey())))
                 .overrideConfiguration(c -> interceptors.forEach(c::addExecutionInterceptor))
                 .build();
+    }
+
+    /** Multipart uploads under {@code prefix} that were started and neither completed nor aborted. */
+    default int multipartUploads(String bucket, String prefix) {
+        try (S3Client s3 = client()) {
+            return s3.listMultipartUploads(b -> b.bucket(bucket).prefix(prefix)).uploads().size();
+        }
+    }
+
+    /** Waits up to a minute until {@code count} multipart uploads are in progress under {@code prefix}. */
+    default void awaitMultipartUploads(String bucket, String prefix, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (multipartUploads(bucket, prefix) < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("fewer than " + count + " multipart uploads in progress under " + prefix);
+            }
+            Thread.sleep(100);
+        }
     }
 
     /**
