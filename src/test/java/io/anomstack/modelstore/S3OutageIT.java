@@ -1,7 +1,7 @@
 package io.anomstack.modelstore;
 
 import io.anomstack.modelstore.support.ModelStoreClient;
-import io.anomstack.modelstore.support.RandomBody;
+import io.anomstack.modelstore.support.GeneratedBody;
 import io.anomstack.modelstore.support.RawHttp;
 import io.anomstack.modelstore.support.RunningService;
 import io.anomstack.modelstore.support.S3ProxyProcess;
@@ -54,11 +54,11 @@ class S3OutageIT {
                 String before = json(client.uploadRaw(batch, "cpu", null, TestData.randomBytes(4096), null).body())
                         .get("version").asString();
 
-                RandomBody body = new RandomBody(MODEL_BYTES, 500);
+                GeneratedBody body = new GeneratedBody(MODEL_BYTES, 500, false);
                 CompletableFuture<RawHttp.Answer> upload = CompletableFuture.supplyAsync(() -> RawHttp.stream(service.port(),
                         "POST " + ModelStoreClient.path(batch, "cpu", null, "") + " HTTP/1.1",
                         "Content-Type: application/octet-stream\r\nContent-Length: " + MODEL_BYTES + "\r\n", body));
-                await(() -> body.bytesRead() >= KILL_AFTER_BYTES || upload.isDone(), Duration.ofSeconds(120));
+                await(() -> body.sent() >= KILL_AFTER_BYTES || upload.isDone(), Duration.ofSeconds(120));
                 assertThat(upload).as("the upload runs until S3 dies").isNotDone();
                 assertThat(direct.listMultipartUploads(b -> b.bucket(bucket)).uploads()).as("its multipart upload").hasSize(1);
                 assertThat(aborted(meters)).as("the sweep left the running upload alone").isZero();
@@ -83,7 +83,7 @@ class S3OutageIT {
                         .isEqualTo(before);
                 assertThat(client.getJson(ModelStoreClient.path(batch, "cpu", null, "/versions")).get("versions")).hasSize(1);
                 System.out.printf("S3OutageIT figures: S3 killed after %d MB of a %d MB upload; 503 after %d ms; "
-                                + "its multipart upload swept %d ms after S3 came back%n", body.bytesRead() >> 20, MODEL_BYTES >> 20,
+                                + "its multipart upload swept %d ms after S3 came back%n", body.sent() >> 20, MODEL_BYTES >> 20,
                         answeredMillis, sweptMillis);
             }
         }

@@ -2,7 +2,7 @@ package io.anomstack.modelstore;
 
 import io.anomstack.modelstore.support.ForkedService;
 import io.anomstack.modelstore.support.ModelStoreClient;
-import io.anomstack.modelstore.support.RandomBody;
+import io.anomstack.modelstore.support.GeneratedBody;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,16 +48,16 @@ class SmallHeapLargeModelIT {
         URI base = service.base();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-        MessageDigest uploaded = MessageDigest.getInstance("SHA-256");
+        GeneratedBody body = new GeneratedBody(MODEL_BYTES, 42, false);
         HttpResponse<String> upload = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/models/big/model"))
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new DigestInputStream(new RandomBody(MODEL_BYTES, 42), uploaded)))
+                        () -> body))
                 .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
         JsonNode descriptor = ModelStoreClient.json(upload.body());
-        String sha = HexFormat.of().formatHex(uploaded.digest());
+        String sha = body.sha256();
         assertThat(descriptor.get("size_bytes").asLong()).isEqualTo(MODEL_BYTES);
         assertThat(descriptor.get("sha256").asString()).isEqualTo(sha);
 
@@ -65,8 +65,8 @@ class SmallHeapLargeModelIT {
                 .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
         MessageDigest downloaded = MessageDigest.getInstance("SHA-256");
         long count;
-        try (InputStream body = new DigestInputStream(download.body(), downloaded)) {
-            count = body.transferTo(java.io.OutputStream.nullOutputStream());
+        try (InputStream received = new DigestInputStream(download.body(), downloaded)) {
+            count = received.transferTo(java.io.OutputStream.nullOutputStream());
         }
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(count).isEqualTo(MODEL_BYTES);
