@@ -32,7 +32,7 @@ final class S3Errors {
                 return new StoreAccessException("The " + where + " does not exist (while " + action + "). "
                         + "Create it or fix S3_BUCKET_NAME / AWS_REGION.", e);
             }
-            if (code != null && CREDENTIAL_CODES.contains(code)) {
+            if (isCredentialCode(code)) {
                 return new StoreAccessException("S3 rejected the service's credentials (" + code + ") for the " + where
                         + " while " + action + ". Check the AWS credentials the service runs with.", e);
             }
@@ -57,6 +57,11 @@ final class S3Errors {
                     + " (" + rootMessage(e) + "); retry shortly.", e);
         }
         return new StoreUnavailableException("S3 failed for the " + where + " while " + action + " (" + rootMessage(e) + ").", e);
+    }
+
+    /** Whether an S3 error code says the credentials themselves were refused (not a permission they lack). */
+    static boolean isCredentialCode(String code) {
+        return code != null && CREDENTIAL_CODES.contains(code);
     }
 
     /** Whether a request failed because the IAM identity may not make it (translated or not). */

@@ -17,9 +17,6 @@ record S3Refusal(Kind kind, String message) {
     /** What S3 answers when a bucket has no configuration of that kind: that is a state, not an error. */
     private static final Set<String> NOT_CONFIGURED_CODES = Set.of("NoSuchLifecycleConfiguration",
             "ServerSideEncryptionConfigurationNotFoundError", "NoSuchPublicAccessBlockConfiguration");
-    /** 403s that are about the credentials, not about a permission the identity lacks. */
-    private static final Set<String> CREDENTIAL_CODES = Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch",
-            "ExpiredToken", "InvalidToken", "TokenRefreshRequired");
 
     static S3Refusal of(SdkException e) {
         if (e instanceof S3Exception s3) {
@@ -36,7 +33,8 @@ record S3Refusal(Kind kind, String message) {
             if (status == 501 || "NotImplemented".equals(code) || "MethodNotAllowed".equals(code)) {
                 return new S3Refusal(Kind.UNSUPPORTED, answer);
             }
-            if (status == 403 && (code == null || !CREDENTIAL_CODES.contains(code))) {
+            // A 403 about the credentials themselves is not a permission the identity lacks.
+            if (status == 403 && !S3Errors.isCredentialCode(code)) {
                 return new S3Refusal(Kind.DENIED, answer);
             }
             String message = s3.awsErrorDetails() == null ? s3.getMessage() : s3.awsErrorDetails().errorMessage();
