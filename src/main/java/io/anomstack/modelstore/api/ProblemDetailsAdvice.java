@@ -60,9 +60,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         }
         ResponseEntity.BodyBuilder response = ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (e instanceof StoreUnavailableException unavailable) {
-            // Whole seconds, at least one: what the breaker's remaining cool-down or the default says.
-            response.header(HttpHeaders.RETRY_AFTER,
-                    Long.toString(Math.max(1, (unavailable.retryAfter().toMillis() + 999) / 1000)));
+            // What the breaker's remaining cool-down or the default says.
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(unavailable.retryAfterSeconds()));
         }
         if (e instanceof ModelArchivedException archived) {
             return response.body(archivedProblem(problem, archived, request));

@@ -23,4 +23,14 @@ public class StoreUnavailableException extends ModelStoreException {
     public Duration retryAfter() {
         return retryAfter;
     }
+
+    /** {@link #retryAfter()} in whole seconds, as HTTP's Retry-After carries it. */
+    public long retryAfterSeconds() {
+        return wholeSeconds(retryAfter);
+    }
+
+    /** Rounded up and at least one: a caller told to wait must not come back early, or at once. */
+    public static long wholeSeconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
+    }
 }

@@ -138,9 +138,8 @@ final class S3CircuitBreaker {
 
     private StoreUnavailableException rejection() {
         Duration left = Duration.ofNanos(Math.max(0, settings.coolDown().toNanos() - (nanoClock.getAsLong() - openedAt)));
-        Duration retryAfter = left.isZero() ? Duration.ofSeconds(1) : left;
         return new StoreUnavailableException(name + " is unavailable: its last " + settings.failures()
                 + " requests failed, so the service answers at once instead of waiting for it. Retry in "
-                + Math.max(1, retryAfter.toSeconds()) + " seconds.", null, retryAfter);
+                + StoreUnavailableException.wholeSeconds(left) + " seconds.", null, left);
     }
 }

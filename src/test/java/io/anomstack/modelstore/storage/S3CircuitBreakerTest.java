@@ -39,6 +39,17 @@ class S3CircuitBreakerTest {
     }
 
     @Test
+    void aRejectionTellsTheSameWholeSecondsInItsMessageAsInItsRetryAfterRoundedUp() {
+        fail(3);
+        now += Duration.ofMillis(7_500).toNanos();
+
+        assertThatThrownBy(this::succeed).isInstanceOfSatisfying(StoreUnavailableException.class, e -> {
+            assertThat(e.retryAfterSeconds()).isEqualTo(3);
+            assertThat(e.getMessage()).contains("Retry in 3 seconds");
+        });
+    }
+
+    @Test
     void aSuccessInBetweenResetsTheRun() {
         fail(2);
         succeed();
