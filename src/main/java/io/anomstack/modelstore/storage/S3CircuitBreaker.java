@@ -138,8 +138,9 @@ final class S3CircuitBreaker {
 
     private StoreUnavailableException rejection() {
         Duration left = Duration.ofNanos(Math.max(0, settings.coolDown().toNanos() - (nanoClock.getAsLong() - openedAt)));
+        long seconds = StoreUnavailableException.wholeSeconds(left);
         return new StoreUnavailableException(name + " is unavailable: its last " + settings.failures()
                 + " requests failed, so the service answers at once instead of waiting for it. Retry in "
-                + StoreUnavailableException.wholeSeconds(left) + " seconds.", null, left);
+                + seconds + (seconds == 1 ? " second." : " seconds."), null, left);
     }
 }
