@@ -8,12 +8,14 @@ import org.springframework.validation.annotation.Validated;
 import java.time.Duration;
 
 /**
- * The sweep of stale multipart uploads ({@link StaleUploadSweep}), bound from {@code modelstore.s3.multipart-sweep.*}.
+ * The sweep of what dead uploads left behind ({@link StaleUploadSweep}): incomplete multipart uploads and model objects
+ * no metadata document names. Bound from {@code modelstore.s3.multipart-sweep.*}, named after its first task.
  *
  * @param interval how often the sweep runs, also once shortly after start-up; zero turns it off (default 1h)
  *                 ({@code MODELSTORE_MULTIPART_SWEEP_INTERVAL})
- * @param maxAge   multipart uploads started longer ago than this are aborted, unless this instance is still sending
- *                 them (default 24h: far longer than any upload takes) ({@code MODELSTORE_MULTIPART_SWEEP_MAX_AGE})
+ * @param maxAge   leftovers older than this are removed, unless this instance is still writing them (default 24h: far
+ *                 longer than any upload takes; another replica's running upload is protected by this age alone)
+ *                 ({@code MODELSTORE_MULTIPART_SWEEP_MAX_AGE})
  */
 @Validated
 @ConfigurationProperties("modelstore.s3.multipart-sweep")

@@ -8,7 +8,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
@@ -18,6 +20,9 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -31,10 +36,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * back there as soon as their part is sent. An object that fits in one part goes
  * up in a single PUT. Either way it is created only if its key is free, and only by {@link #finish()}:
  * until then nothing is visible, and {@link #abort()} leaves no multipart upload behind.
+ * <p>
+ * Each object carries a random token in its user metadata ({@value #TOKEN}): when S3 created the object but its
+ * answer was lost, the token tells this sink's own object apart from another writer's.
  */
 final class ObjectSink extends OutputStream {
 
     private static final Logger log = LoggerFactory.getLogger(ObjectSink.class);
+
+    /** The user-metadata key of the token naming the upload that created an object. */
+    static final String TOKEN = "modelstore-upload";
 
     /** What S3 reported about the object it created. */
     record StoredObject(long storedBytes, String encryption, String kmsKeyId, Boolean bucketKey) {
@@ -52,6 +63,7 @@ final class ObjectSink extends OutputStream {
     private final ActiveUploads active;
     private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final String token = UUID.randomUUID().toString();
 
     /** The part being filled; null until the next byte arrives. */
     private byte[] buffer;
@@ -127,21 +139,23 @@ final class ObjectSink extends OutputStream {
         }
         List<CompletedPart> completed = awaitParts();
         S3Target target = operations.target();
-        CompleteMultipartUploadResponse response = operations.call("completing the upload of " + key, () -> {
+        StoredObject stored = operations.call("completing the upload of " + key, () -> {
             try {
-                return operations.client().completeMultipartUpload(b -> b.bucket(target.bucket())
+                CompleteMultipartUploadResponse response = operations.client().completeMultipartUpload(b -> b
+                        .bucket(target.bucket())
                         .key(key)
                         .uploadId(uploadId)
                         .ifNoneMatch("*")
                         .multipartUpload(m -> m.parts(completed)));
+                return new StoredObject(written, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId(),
+                        response.bucketKeyEnabled());
             } catch (SdkException e) {
-                throw S3Errors.isPreconditionFailure(e) ? new PreconditionFailedException(key) : e;
+                return ownObjectAfter(e);
             }
         });
         active.ended(uploadId);
         uploadId = null;
-        return new StoredObject(written, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId(),
-                response.bucketKeyEnabled());
+        return stored;
     }
 
     /** Gives up: waits for parts in flight and aborts the multipart upload. Never throws. */
@@ -237,6 +251,7 @@ final class ObjectSink extends OutputStream {
                         .serverSideEncryption(settings.encryption())
                         .ssekmsKeyId(settings.kmsKeyId())
                         .bucketKeyEnabled(settings.bucketKey())
+                        .metadata(Map.of(TOKEN, token))
                         .checksumAlgorithm(ChecksumAlgorithm.CRC32))
                 .uploadId());
     }
@@ -268,9 +283,9 @@ final class ObjectSink extends OutputStream {
         S3Target target = operations.target();
         byte[] bytes = buffer == null ? new byte[0] : buffer;
         int length = filled;
-        PutObjectResponse response = operations.call("uploading " + key, () -> {
+        return operations.call("uploading " + key, () -> {
             try {
-                return operations.client().putObject(b -> b.bucket(target.bucket())
+                PutObjectResponse response = operations.client().putObject(b -> b.bucket(target.bucket())
                                 .key(key)
                                 .contentType(contentType)
                                 .contentEncoding(contentEncoding)
@@ -278,14 +293,49 @@ final class ObjectSink extends OutputStream {
                                 .serverSideEncryption(settings.encryption())
                                 .ssekmsKeyId(settings.kmsKeyId())
                                 .bucketKeyEnabled(settings.bucketKey())
+                                .metadata(Map.of(TOKEN, token))
                                 .ifNoneMatch("*"),
                         RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, contentType));
+                return new StoredObject(length, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId(),
+                        response.bucketKeyEnabled());
             } catch (SdkException e) {
-                throw S3Errors.isPreconditionFailure(e) ? new PreconditionFailedException(key) : e;
+                return ownObjectAfter(e);
             }
         });
-        return new StoredObject(length, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId(),
-                response.bucketKeyEnabled());
+    }
+
+    /**
+     * The object this sink created although the request that created it failed; otherwise the failure. S3 may have
+     * carried out a write whose answer was lost: the SDK's retry is then refused (the key is taken, or the multipart
+     * upload is gone), or a truncated answer is not retried at all.
+     *
+     * @throws PreconditionFailedException when another writer's object is at the key
+     */
+    private StoredObject ownObjectAfter(SdkException e) {
+        boolean precondition = S3Errors.isPreconditionFailure(e);
+        if (!precondition && !S3Errors.isNotFound(e) && e instanceof S3Exception) {
+            throw e;
+        }
+        return ownObject().orElseThrow(() -> precondition ? new PreconditionFailedException(key) : e);
+    }
+
+    /** The object at the key if this sink created it (see {@link #TOKEN}), as S3 describes it now. */
+    private Optional<StoredObject> ownObject() {
+        HeadObjectResponse head;
+        try {
+            head = operations.client().headObject(b -> b.bucket(operations.target().bucket()).key(key));
+        } catch (SdkException e) {
+            if (S3Errors.isNotFound(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        if (!token.equals(head.metadata().get(TOKEN))) {
+            return Optional.empty();
+        }
+        log.info("S3 had created {} although its answer was lost; the upload goes on with it", key);
+        return Optional.of(new StoredObject(written, encryptionOf(head.serverSideEncryption()), head.ssekmsKeyId(),
+                head.bucketKeyEnabled()));
     }
 
     private void checkOpen() throws IllegalStateException {

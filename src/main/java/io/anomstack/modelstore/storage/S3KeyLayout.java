@@ -28,6 +28,7 @@ final class S3KeyLayout {
 
     private static final Pattern EXTENSION = Pattern.compile("[A-Za-z0-9]{1,16}");
     private static final Pattern METADATA_FILE = Pattern.compile("metadata_(.+)\\.json");
+    private static final Pattern MODEL_FILE = Pattern.compile("model_(.+)\\.[A-Za-z0-9]{1,16}");
 
     private final String prefix;
 
@@ -85,6 +86,20 @@ final class S3KeyLayout {
         }
         try {
             return Optional.of(VersionId.parse(matcher.group(1)));
+        } catch (InvalidNameException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The key of the metadata document that names the model object at {@code key}, if that is a model object's key. */
+    Optional<String> metadataKeyOfModelKey(String key) {
+        int file = key.lastIndexOf('/') + 1;
+        Matcher matcher = MODEL_FILE.matcher(key.substring(file));
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(key.substring(0, file) + "metadata_" + VersionId.parse(matcher.group(1)) + ".json");
         } catch (InvalidNameException e) {
             return Optional.empty();
         }

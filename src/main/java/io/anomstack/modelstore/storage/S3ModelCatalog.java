@@ -68,13 +68,15 @@ final class S3ModelCatalog implements ModelCatalog {
     private final Executor readExecutor;
     private final Clock clock;
     private final ObjectSettings.PerBatch settings;
+    private final ActiveUploads active;
     /** Holds no configuration, only which buckets' missing s3:RestoreObject was logged already. */
     private final ObjectArchive archive = new ObjectArchive();
 
     S3ModelCatalog(TargetStores stores, DescriptorCodec codec, VersionIdGenerator versionIds, ReadCache cache,
                    ObjectSettings.PerBatch settings, SupersededMarks marks, PageCursors cursors, long maxModelBytes,
-                   Executor readExecutor, Clock clock) {
+                   Executor readExecutor, ActiveUploads active, Clock clock) {
         this.stores = stores;
+        this.active = active;
         this.cursors = cursors;
         this.marks = marks;
         this.codec = codec;
@@ -97,6 +99,18 @@ final class S3ModelCatalog implements ModelCatalog {
         VersionId version = versionIds.next(model);
         ObjectSettings objectSettings = settings.forBatch(model.batch());
         String modelKey = store.layout().modelKey(model, version, extension);
+        // Until its metadata is committed, the stale-upload sweep must not take the model object for an orphan.
+        active.writing(modelKey);
+        try {
+            return storeAndCommit(upload, store, version, modelKey, objectSettings);
+        } finally {
+            active.written(modelKey);
+        }
+    }
+
+    private ModelDescriptor storeAndCommit(ModelUpload upload, TargetStore store, VersionId version, String modelKey,
+                                           ObjectSettings objectSettings) {
+        ModelRef model = upload.model();
         MeasuredInputStream body = new MeasuredInputStream(upload.body(), maxModelBytes, upload.declaredLength());
         StreamingUploader.Result stored;
         try {

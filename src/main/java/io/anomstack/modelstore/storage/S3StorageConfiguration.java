@@ -188,12 +188,12 @@ class S3StorageConfiguration {
     @Bean
     ModelCatalog modelCatalog(TargetStores stores, DescriptorCodec codec, ReadCache cache, ModelStoreProperties properties,
                               ObjectSettings.PerBatch objectSettings, ExecutorService s3ReadExecutor,
-                              BucketProperties bucket) {
+                              BucketProperties bucket, ActiveUploads active) {
         // Superseded versions are tagged only when the service's own lifecycle rule moves them: nothing else reads the tag.
         SupersededMarks marks = new SupersededMarks(bucket.manage() && !bucket.transitionSteps().isEmpty());
         return new S3ModelCatalog(stores, codec, new VersionIdGenerator(Clock.systemUTC()), cache, objectSettings,
                 marks, new PageCursors(cursorSecret(properties, stores)), properties.maxModelSize().toBytes(),
-                s3ReadExecutor, Clock.systemUTC());
+                s3ReadExecutor, active, Clock.systemUTC());
     }
 
     /**

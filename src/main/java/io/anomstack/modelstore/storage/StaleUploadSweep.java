@@ -9,22 +9,32 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Aborts multipart uploads that nobody will complete: those of a replica killed mid-upload, or whose abort failed
- * because S3 was down at the time. Their parts are invisible (never a version) but billed. It runs once at start-up
- * and then every {@code interval}, over the prefix of every storage target, and aborts uploads older than
- * {@code maxAge} unless this instance is still sending them. The bucket's lifecycle rule for incomplete uploads
- * (bucket management) does the same after days; this keeps the bill down within hours, and works without it.
+ * Removes what uploads that died left behind, all of it invisible (never a version) but billed:
+ * <ul>
+ *   <li>multipart uploads that nobody will complete: those of a replica killed mid-upload, or whose abort failed
+ *   because S3 was down at the time. The bucket's lifecycle rule for incomplete uploads (bucket management) does the
+ *   same after days; this keeps the bill down within hours, and works without it;</li>
+ *   <li>model objects that no metadata document names: those of a replica killed between writing a model object and
+ *   committing its metadata, or of a version delete that failed between its two deletes. No lifecycle rule can tell
+ *   them apart from versions.</li>
+ * </ul>
+ * It runs once at start-up and then every {@code interval}, over the prefix of every storage target, and removes
+ * leftovers older than {@code maxAge} unless this instance is still writing them.
  */
 final class StaleUploadSweep implements AutoCloseable {
 
@@ -35,6 +45,7 @@ final class StaleUploadSweep implements AutoCloseable {
     private final MultipartSweepProperties settings;
     private final Clock clock;
     private final Counter aborted;
+    private final Counter orphansDeleted;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "multipart-sweep");
         thread.setDaemon(true);
@@ -50,13 +61,17 @@ final class StaleUploadSweep implements AutoCloseable {
         this.aborted = Counter.builder("modelstore.multipart.aborted")
                 .description("Stale multipart uploads aborted by the sweep")
                 .register(registry);
+        this.orphansDeleted = Counter.builder("modelstore.orphans.deleted")
+                .description("Model objects no metadata document names, deleted by the sweep")
+                .register(registry);
     }
 
     /** Once the service is up (its start-up must not wait for S3 listings), then every interval. */
     @EventListener(ApplicationReadyEvent.class)
     void start() {
         if (!settings.enabled()) {
-            log.info("The sweep of stale multipart uploads is off (MODELSTORE_MULTIPART_SWEEP_INTERVAL=0)");
+            log.info("The sweep of dead uploads' leftovers (stale multipart uploads, orphaned model objects) is off "
+                    + "(MODELSTORE_MULTIPART_SWEEP_INTERVAL=0)");
             return;
         }
         scheduler.scheduleWithFixedDelay(this::runQuietly, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
@@ -71,22 +86,23 @@ final class StaleUploadSweep implements AutoCloseable {
         }
     }
 
-    /** One pass over every target; returns how many uploads it aborted. */
+    /** One pass over every target; returns how many multipart uploads it aborted and orphans it deleted. */
     int run() {
         Instant staleBefore = clock.instant().minus(settings.maxAge());
         int count = 0;
         for (TargetStore store : sweptStores()) {
             try {
-                count += sweep(store.operations(), staleBefore);
+                count += abortStaleUploads(store.operations(), staleBefore);
+                count += deleteOrphans(store, staleBefore);
             } catch (ModelStoreException e) {
-                log.warn("Stale multipart uploads under {} in the {} were not swept: {}", store.target().prefix(),
-                        store.target().describe(), e.getMessage());
+                log.warn("Stale multipart uploads and orphaned model objects under {} in the {} were not swept: {}",
+                        store.target().prefix(), store.target().describe(), e.getMessage());
             }
         }
         return count;
     }
 
-    private int sweep(S3Operations operations, Instant staleBefore) {
+    private int abortStaleUploads(S3Operations operations, Instant staleBefore) {
         S3Target target = operations.target();
         List<MultipartUpload> uploads = operations.optional("s3:ListBucketMultipartUploads",
                 "Multipart uploads that failed while S3 was unreachable are not swept; the bucket's lifecycle rule for "
@@ -102,6 +118,33 @@ final class StaleUploadSweep implements AutoCloseable {
                 aborted.increment();
                 log.info("Aborted the stale multipart upload {} of {} in the {} (started {})", upload.uploadId(),
                         upload.key(), target.describe(), upload.initiated());
+            }
+        }
+        return count;
+    }
+
+    /** One batch folder at a time, so that memory follows the largest batch, not the bucket. */
+    private int deleteOrphans(TargetStore store, Instant staleBefore) {
+        S3Operations operations = store.operations();
+        int count = 0;
+        for (String batch : operations.listFolders(store.layout().prefix())) {
+            String folder = store.layout().batchFolder(batch);
+            List<S3Object> objects = operations.call("listing " + folder, () -> operations.client()
+                    .listObjectsV2Paginator(b -> b.bucket(operations.target().bucket()).prefix(folder))
+                    .contents().stream().toList());
+            Set<String> keys = objects.stream().map(S3Object::key).collect(Collectors.toSet());
+            for (S3Object object : objects) {
+                Optional<String> unlisted = store.layout().metadataKeyOfModelKey(object.key())
+                        .filter(metadataKey -> !keys.contains(metadataKey));
+                // Not being written here, then still unnamed: a commit that ran during the listing is seen by the read.
+                if (unlisted.isPresent() && !object.lastModified().isAfter(staleBefore) && !active.isWriting(object.key())
+                        && operations.read(unlisted.get()).isEmpty()) {
+                    operations.delete(object.key());
+                    count++;
+                    orphansDeleted.increment();
+                    log.info("Deleted the model object {} in the {}: no metadata document names it (written {})",
+                            object.key(), operations.target().describe(), object.lastModified());
+                }
             }
         }
         return count;

@@ -127,6 +127,29 @@ class S3KeyLayoutTest {
     }
 
     @Test
+    void namesTheMetadataDocumentOfAModelObject() {
+        assertThat(layout.metadataKeyOfModelKey(layout.modelKey(UNTAGGED, VERSION, "pkl")))
+                .contains(layout.metadataKey(UNTAGGED, VERSION));
+        assertThat(layout.metadataKeyOfModelKey(layout.modelKey(TAGGED, SAME_SECOND, "onnx")))
+                .contains(layout.metadataKey(TAGGED, SAME_SECOND));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "models/my_batch/cpu_usage/metadata_20250131_235959.json",
+            "models/my_batch/cpu_usage/_latest.json",
+            "models/my_batch/cpu_usage/model_notes.txt",
+            "models/my_batch/cpu_usage/model_20250131_235959",
+            "models/my_batch/cpu_usage/model_20250131_235959.p-kl",
+            "models/my_batch/cpu_usage/model_20250131_235999.pkl",
+            "models/my_batch/cpu_usage/copy of model_20250131_235959.pkl",
+            "models/my_batch/cpu_usage/model_20250131_235959.pkl/",
+            ""})
+    void ignoresKeysThatAreNotModelObjectsOfTheService(String key) {
+        assertThat(layout.metadataKeyOfModelKey(key)).isEmpty();
+    }
+
+    @Test
     void readsTheModelOfALatestPointerKey() {
         assertThat(layout.modelOfLatestKey("my_batch", layout.latestKey(UNTAGGED))).contains(UNTAGGED);
         assertThat(layout.modelOfLatestKey("my_batch", layout.latestKey(TAGGED))).contains(TAGGED);

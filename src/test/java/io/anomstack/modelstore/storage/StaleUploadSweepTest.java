@@ -7,9 +7,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -42,10 +44,11 @@ class StaleUploadSweepTest {
     }
 
     @BeforeEach
-    void noUploads() {
+    void emptyBucket() {
         try (S3Client s3 = server.client()) {
             uploads(s3, "").forEach(upload -> s3.abortMultipartUpload(b -> b.bucket(BUCKET).key(upload.key())
                     .uploadId(upload.uploadId())));
+            keys(s3).forEach(key -> s3.deleteObject(b -> b.bucket(BUCKET).key(key)));
         }
     }
 
@@ -65,6 +68,36 @@ class StaleUploadSweepTest {
                     .containsExactlyInAnyOrder(running, outsidePrefixes)
                     .doesNotContain(abandoned, ofAnotherTarget);
             assertThat(meters.get("modelstore.multipart.aborted").counter().count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void deletesModelObjectsThatNoMetadataDocumentNamesButNeverOneThisInstanceIsWriting() {
+        try (S3Client s3 = server.client()) {
+            put(s3, "models/b/m/model_20250101_000000.pkl", "models/b/m/metadata_20250101_000000.json",
+                    "models/b/m/_latest.json", "models/b/m/model_20250102_000000.pkl",
+                    "models/b/m/t/model_20250103_000000_01.onnx", "models/b/m/model_20250104_000000.pkl",
+                    "models/b/m/model_notes.txt", "models/team/b/m/model_20250105_000000.pkl", "elsewhere/model_20250106_000000.pkl");
+            active.writing("models/b/m/model_20250104_000000.pkl");
+
+            int removed = sweep(s3, Clock.offset(Clock.systemUTC(), DAY.plusHours(1)), "models/", "models/team/").run();
+
+            assertThat(removed).isEqualTo(3);
+            assertThat(keys(s3)).containsExactlyInAnyOrder("models/b/m/model_20250101_000000.pkl",
+                    "models/b/m/metadata_20250101_000000.json", "models/b/m/_latest.json",
+                    "models/b/m/model_20250104_000000.pkl", "models/b/m/model_notes.txt",
+                    "elsewhere/model_20250106_000000.pkl");
+            assertThat(meters.get("modelstore.orphans.deleted").counter().count()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void orphansYoungerThanTheMaxAgeStay() {
+        try (S3Client s3 = server.client()) {
+            put(s3, "models/b/m/model_20250102_000000.pkl");
+
+            assertThat(sweep(s3, Clock.systemUTC(), "models/").run()).isZero();
+            assertThat(keys(s3)).containsExactly("models/b/m/model_20250102_000000.pkl");
         }
     }
 
@@ -104,12 +137,22 @@ class StaleUploadSweepTest {
         };
         TargetStores stores = new TargetStores(placement, where -> new TargetStore(new S3Operations(s3,
                 new S3Target(where.bucket(), where.prefix(), where.region(), false, 8 << 20), missing, breaker, 0),
-                null, null, null, null, null, null));
+                new S3KeyLayout(where.prefix()), null, null, null, null, null));
         return new StaleUploadSweep(stores, active, new MultipartSweepProperties(Duration.ofHours(1), DAY), clock, meters);
     }
 
     private static String begin(S3Client s3, String key) {
         return s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+    }
+
+    private static void put(S3Client s3, String... keys) {
+        for (String key : keys) {
+            s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(key));
+        }
+    }
+
+    private static List<String> keys(S3Client s3) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream().map(S3Object::key).toList();
     }
 
     private static List<MultipartUpload> uploads(S3Client s3, String prefix) {
