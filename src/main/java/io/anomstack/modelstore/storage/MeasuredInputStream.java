@@ -38,6 +38,11 @@ final class MeasuredInputStream extends FilterInputStream {
         }
     }
 
+    /** The length the client announced, or -1 when unknown. */
+    long expectedBytes() {
+        return expectedBytes;
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];

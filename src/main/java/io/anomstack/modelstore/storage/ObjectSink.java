@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * An output stream into one new S3 object. Bytes are cut into parts of a fixed size; while the next part
  * fills, up to {@code maxInFlight} earlier parts upload in parallel. Memory is bounded by
  * {@code partSize × (maxInFlight + 1)} whatever the object's size: part buffers come from {@link PartBuffers} and go
- * back there as soon as their part is sent. An object that fits in one part goes
- * up in a single PUT. Either way it is created only if its key is free, and only by {@link #finish()}:
+ * back there as soon as their part is sent. A small object (its expected size at most a quarter of a part) is held in
+ * an array of its own size instead, so that many concurrent uploads of small models hold kilobytes, not parts. An
+ * object that fits in one part goes up in a single PUT. Either way it is created only if its key is free, and only by {@link #finish()}:
  * until then nothing is visible, and {@link #abort()} leaves no multipart upload behind.
  * <p>
  * Each object carries a random token in its user metadata ({@value #TOKEN}): when S3 created the object but its
@@ -47,6 +48,9 @@ final class ObjectSink extends OutputStream {
     /** The user-metadata key of the token naming the upload that created an object. */
     static final String TOKEN = "modelstore-upload";
 
+    /** Objects expected to be at most this share of a part are buffered in an array of their own size. */
+    private static final int SMALL_SHARE = 4;
+
     /** What S3 reported about the object it created. */
     record StoredObject(long storedBytes, String encryption, String kmsKeyId, Boolean bucketKey) {
     }
@@ -57,6 +61,7 @@ final class ObjectSink extends OutputStream {
     private final String contentEncoding;
     private final ObjectSettings settings;
     private final int partSize;
+    private final long expectedBytes;
     private final Executor uploads;
     private final Semaphore inFlight;
     private final PartBuffers buffers;
@@ -75,15 +80,18 @@ final class ObjectSink extends OutputStream {
     /**
      * @param contentEncoding the object's Content-Encoding, or {@code null} for none
      * @param settings        the batch's storage class and encryption
+     * @param expectedBytes   how many bytes the object is expected to have (a hint: it may have more), or -1
      */
     ObjectSink(S3Operations operations, String key, String contentType, String contentEncoding, ObjectSettings settings,
-               int partSize, int maxInFlight, PartBuffers buffers, ActiveUploads active, Executor uploads) {
+               int partSize, long expectedBytes, int maxInFlight, PartBuffers buffers, ActiveUploads active,
+               Executor uploads) {
         this.operations = operations;
         this.key = key;
         this.contentType = contentType;
         this.contentEncoding = contentEncoding;
         this.settings = settings;
         this.partSize = partSize;
+        this.expectedBytes = expectedBytes;
         this.uploads = uploads;
         this.inFlight = new Semaphore(maxInFlight);
         this.buffers = buffers;
@@ -103,9 +111,11 @@ final class ObjectSink extends OutputStream {
                 sendPart();
             }
             if (buffer == null) {
-                buffer = buffers.take(partSize);
+                buffer = newBuffer();
+            } else if (filled == buffer.length) {
+                buffer = intoPartBuffer(buffer);
             }
-            int n = Math.min(length, partSize - filled);
+            int n = Math.min(length, buffer.length - filled);
             System.arraycopy(bytes, offset, buffer, filled, n);
             filled += n;
             written += n;
@@ -211,7 +221,7 @@ final class ObjectSink extends OutputStream {
                 failure.compareAndSet(null, e);
                 throw e;
             } finally {
-                buffers.give(full);
+                recycle(full);
                 inFlight.release();
             }
         }, uploads));
@@ -219,9 +229,30 @@ final class ObjectSink extends OutputStream {
         filled = 0;
     }
 
+    /** The first part of an object expected to be small is an array of the expected size; every other, a part buffer. */
+    private byte[] newBuffer() {
+        if (uploadId == null && expectedBytes >= 0 && expectedBytes <= partSize / SMALL_SHARE) {
+            return new byte[(int) expectedBytes];
+        }
+        return buffers.take(partSize);
+    }
+
+    /** More bytes came than expected: they go on in a part buffer. */
+    private byte[] intoPartBuffer(byte[] small) {
+        byte[] part = buffers.take(partSize);
+        System.arraycopy(small, 0, part, 0, filled);
+        return part;
+    }
+
+    private void recycle(byte[] used) {
+        if (used.length == partSize) {
+            buffers.give(used);
+        }
+    }
+
     private void releaseBuffer() {
         if (buffer != null) {
-            buffers.give(buffer);
+            recycle(buffer);
             buffer = null;
         }
     }

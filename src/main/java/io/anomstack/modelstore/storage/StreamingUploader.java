@@ -53,7 +53,8 @@ final class StreamingUploader {
         ModelEncoding encoding = worthCompressing(sample, objectSettings.compression())
                 ? objectSettings.compression() : ModelEncoding.IDENTITY;
         ObjectSink sink = new ObjectSink(operations, key, contentType, encoding.contentEncodingHeader(), objectSettings,
-                operations.target().partSize(), settings.partsInFlight(), partBuffers, active, partUploads);
+                operations.target().partSize(), body.expectedBytes(), settings.partsInFlight(), partBuffers, active,
+                partUploads);
         try {
             try (OutputStream encoded = encoding.encoder(sink, settings.compressionLevel())) {
                 encoded.write(sample);

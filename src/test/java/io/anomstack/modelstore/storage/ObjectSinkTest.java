@@ -5,13 +5,16 @@ import io.anomstack.modelstore.support.S3ProxyBackend;
 import io.anomstack.modelstore.support.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,13 +49,13 @@ class ObjectSinkTest {
         server.close();
     }
 
-    /** One part (a single PUT) or three (a multipart upload). */
+    /** One part (a single PUT) or three (a multipart upload), of the expected size, of an unknown one, or larger. */
     @ParameterizedTest
-    @ValueSource(ints = {1024, 2 * PART_SIZE + 1024})
-    void createsTheObjectWithItsUploadTokenAndReportsItsSize(int size) throws IOException {
-        String key = "models/b/m/model_" + size + ".pkl";
+    @CsvSource({"0, 0", "1024, 1024", "1024, -1", "1024, 10", "10485760, 1024", "10486784, 10486784", "10486784, -1"})
+    void createsTheObjectWithItsUploadTokenAndReportsItsSize(int size, long expected) throws IOException {
+        String key = "models/b/m/model_" + size + "_" + expected + ".pkl";
         byte[] model = TestData.randomBytes(size);
-        ObjectSink sink = sink(key);
+        ObjectSink sink = sink(key, expected);
         sink.write(model);
 
         ObjectSink.StoredObject stored = sink.finish();
@@ -68,7 +71,7 @@ class ObjectSinkTest {
     void refusesAKeyAnotherWriterTookAndLeavesItsObjectAndNoMultipartUpload(int size) throws IOException {
         String key = "models/b/m/model_taken_" + size + ".pkl";
         s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("another writer's"));
-        ObjectSink sink = sink(key);
+        ObjectSink sink = sink(key, size);
         sink.write(TestData.randomBytes(size));
 
         assertThatThrownBy(sink::finish).isInstanceOf(PreconditionFailedException.class);
@@ -78,12 +81,26 @@ class ObjectSinkTest {
         assertThat(s3.listMultipartUploads(b -> b.bucket(BUCKET).prefix(key)).uploads()).isEmpty();
     }
 
-    private static ObjectSink sink(String key) {
+    @Test
+    void aSmallModelIsHeldInAnArrayOfItsOwnSizeNotInAPartBuffer() throws IOException {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        byte[] model = TestData.randomBytes(4096);
+        ObjectSink sink = sink("models/b/m/model_small.pkl", model.length);
+
+        long before = threads.getCurrentThreadAllocatedBytes();
+        sink.write(model);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        sink.finish();
+
+        assertThat(allocated).isLessThan(64 * 1024);
+    }
+
+    private static ObjectSink sink(String key, long expectedBytes) {
         S3CircuitBreaker breaker = new S3CircuitBreaker("S3", new CircuitBreakerProperties(true, 5, Duration.ofSeconds(30),
                 Duration.ofSeconds(10)));
         S3Operations operations = new S3Operations(s3, new S3Target(BUCKET, "models/", "us-east-1", false, PART_SIZE),
                 new MissingPermissions(), breaker, 0);
-        return new ObjectSink(operations, key, "application/octet-stream", null, STANDARD, PART_SIZE, 2,
+        return new ObjectSink(operations, key, "application/octet-stream", null, STANDARD, PART_SIZE, expectedBytes, 2,
                 new PartBuffers(3), new ActiveUploads(), parts);
     }
 }
