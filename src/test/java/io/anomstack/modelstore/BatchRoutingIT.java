@@ -83,6 +83,7 @@ class BatchRoutingIT {
                 JsonNode targets = health.get("components").get("s3").get("details").get("batch_targets");
                 assertThat(targets.get(0).get("bucket").asString()).isEqualTo("team-b-models");
                 assertThat(targets.get(0).get("region").asString()).isEqualTo("eu-west-1");
+                assertThat(targets.get(0).get("circuit_breaker").asString()).isEqualTo("closed");
 
                 assertThat(client.delete("/api/v1/models/team_b/cpu").statusCode()).isEqualTo(204);
                 assertThat(keys(s3, "team-b-models")).isEmpty();

@@ -27,17 +27,24 @@ public class StorageStatus {
         this.stores = stores;
     }
 
-    /** Bucket, prefix, region and mode, for health and info; batch files that store elsewhere add their targets. */
+    /**
+     * Bucket, prefix, region and mode, for health and info; batch files that store elsewhere add their targets, each
+     * with the circuit breaker of its region.
+     */
     public Map<String, Object> describe() {
         S3Target target = stores.defaultStore().target();
         Map<String, Object> details = new LinkedHashMap<>(describe(target));
         details.put("mode", target.localMode() ? "local" : "s3");
         details.put("credentials", credentialsSource());
-        List<Map<String, Object>> others = stores.all().stream().skip(1).map(store -> describe(store.target())).toList();
+        List<Map<String, Object>> others = stores.all().stream().skip(1).map(store -> {
+            Map<String, Object> other = describe(store.target());
+            other.put("circuit_breaker", breakerState(store));
+            return other;
+        }).toList();
         if (!others.isEmpty()) {
             details.put("batch_targets", others);
         }
-        details.put("circuit_breaker", stores.defaultStore().operations().breaker().state().name().toLowerCase(Locale.ROOT));
+        details.put("circuit_breaker", breakerState(stores.defaultStore()));
         Set<String> missing = stores.defaultStore().operations().missingPermissions().missing();
         if (!missing.isEmpty()) {
             details.put("missing_permissions", missing);
@@ -71,6 +78,10 @@ public class StorageStatus {
                                 : feature.name().substring("CREDENTIALS_".length()).toLowerCase(Locale.ROOT))
                         .findFirst().orElse(code))
                 .collect(Collectors.joining(" + "));
+    }
+
+    private static String breakerState(TargetStore store) {
+        return store.operations().breaker().state().name().toLowerCase(Locale.ROOT);
     }
 
     private static Map<String, Object> describe(S3Target target) {
