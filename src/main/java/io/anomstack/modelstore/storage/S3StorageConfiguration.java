@@ -99,9 +99,15 @@ class S3StorageConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    StaleUploadSweep staleUploadSweep(TargetStores stores, ActiveUploads active, MultipartSweepProperties settings,
-                                      MeterRegistry registry) {
-        return new StaleUploadSweep(stores, active, settings, Clock.systemUTC(), registry);
+    StaleUploadSweep staleUploadSweep(TargetStores stores, ActiveUploads active, DescriptorCodec codec,
+                                      SupersededMarks marks, MultipartSweepProperties settings, MeterRegistry registry) {
+        return new StaleUploadSweep(stores, active, codec, marks, settings, Clock.systemUTC(), registry);
+    }
+
+    @Bean
+    SupersededMarks supersededMarks(BucketProperties bucket) {
+        // Superseded versions are tagged only when the service's own lifecycle rule moves them: nothing else reads the tag.
+        return new SupersededMarks(bucket.manage() && !bucket.transitionSteps().isEmpty());
     }
 
     /** The client of the service's own bucket's region (closed with the others by {@link S3Clients}). */
@@ -188,9 +194,7 @@ class S3StorageConfiguration {
     @Bean
     ModelCatalog modelCatalog(TargetStores stores, DescriptorCodec codec, ReadCache cache, ModelStoreProperties properties,
                               ObjectSettings.PerBatch objectSettings, ExecutorService s3ReadExecutor,
-                              BucketProperties bucket, ActiveUploads active) {
-        // Superseded versions are tagged only when the service's own lifecycle rule moves them: nothing else reads the tag.
-        SupersededMarks marks = new SupersededMarks(bucket.manage() && !bucket.transitionSteps().isEmpty());
+                              SupersededMarks marks, ActiveUploads active) {
         return new S3ModelCatalog(stores, codec, new VersionIdGenerator(Clock.systemUTC()), cache, objectSettings,
                 marks, new PageCursors(cursorSecret(properties, stores)), properties.maxModelSize().toBytes(),
                 s3ReadExecutor, active, Clock.systemUTC());

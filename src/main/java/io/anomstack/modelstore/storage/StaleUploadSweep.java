@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelStoreException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -46,14 +49,19 @@ final class StaleUploadSweep implements AutoCloseable {
     private final Clock clock;
     private final Counter aborted;
     private final Counter orphansDeleted;
+    private final Counter pointersMoved;
+    private final DescriptorCodec codec;
+    private final SupersededMarks marks;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "multipart-sweep");
         thread.setDaemon(true);
         return thread;
     });
 
-    StaleUploadSweep(TargetStores stores, ActiveUploads active, MultipartSweepProperties settings, Clock clock,
-                     MeterRegistry registry) {
+    StaleUploadSweep(TargetStores stores, ActiveUploads active, DescriptorCodec codec, SupersededMarks marks,
+                     MultipartSweepProperties settings, Clock clock, MeterRegistry registry) {
+        this.codec = codec;
+        this.marks = marks;
         this.stores = stores;
         this.active = active;
         this.settings = settings;
@@ -63,6 +71,9 @@ final class StaleUploadSweep implements AutoCloseable {
                 .register(registry);
         this.orphansDeleted = Counter.builder("modelstore.orphans.deleted")
                 .description("Model objects no metadata document names, deleted by the sweep")
+                .register(registry);
+        this.pointersMoved = Counter.builder("modelstore.latest.caught_up")
+                .description("Latest pointers the sweep moved to a version committed after their last move")
                 .register(registry);
     }
 
@@ -93,7 +104,7 @@ final class StaleUploadSweep implements AutoCloseable {
         for (TargetStore store : sweptStores()) {
             try {
                 count += abortStaleUploads(store.operations(), staleBefore);
-                count += deleteOrphans(store, staleBefore);
+                count += sweepBatches(store, staleBefore);
             } catch (ModelStoreException e) {
                 log.warn("Stale multipart uploads and orphaned model objects under {} in the {} were not swept: {}",
                         store.target().prefix(), store.target().describe(), e.getMessage());
@@ -124,7 +135,7 @@ final class StaleUploadSweep implements AutoCloseable {
     }
 
     /** One batch folder at a time, so that memory follows the largest batch, not the bucket. */
-    private int deleteOrphans(TargetStore store, Instant staleBefore) {
+    private int sweepBatches(TargetStore store, Instant staleBefore) {
         S3Operations operations = store.operations();
         int count = 0;
         for (String batch : operations.listFolders(store.layout().prefix())) {
@@ -132,19 +143,71 @@ final class StaleUploadSweep implements AutoCloseable {
             List<S3Object> objects = operations.call("listing " + folder, () -> operations.client()
                     .listObjectsV2Paginator(b -> b.bucket(operations.target().bucket()).prefix(folder))
                     .contents().stream().toList());
-            Set<String> keys = objects.stream().map(S3Object::key).collect(Collectors.toSet());
-            for (S3Object object : objects) {
-                Optional<String> unlisted = store.layout().metadataKeyOfModelKey(object.key())
-                        .filter(metadataKey -> !keys.contains(metadataKey));
-                // Not being written here, then still unnamed: a commit that ran during the listing is seen by the read.
-                if (unlisted.isPresent() && !object.lastModified().isAfter(staleBefore) && !active.isWriting(object.key())
-                        && operations.read(unlisted.get()).isEmpty()) {
-                    operations.delete(object.key());
-                    count++;
-                    orphansDeleted.increment();
-                    log.info("Deleted the model object {} in the {}: no metadata document names it (written {})",
-                            object.key(), operations.target().describe(), object.lastModified());
-                }
+            count += deleteOrphans(store, objects, staleBefore);
+            count += catchUpLatest(store, batch, objects);
+        }
+        return count;
+    }
+
+    private int deleteOrphans(TargetStore store, List<S3Object> objects, Instant staleBefore) {
+        S3Operations operations = store.operations();
+        Set<String> keys = objects.stream().map(S3Object::key).collect(Collectors.toSet());
+        int count = 0;
+        for (S3Object object : objects) {
+            Optional<String> unlisted = store.layout().metadataKeyOfModelKey(object.key())
+                    .filter(metadataKey -> !keys.contains(metadataKey));
+            // Not being written here, then still unnamed: a commit that ran during the listing is seen by the read.
+            if (unlisted.isPresent() && !object.lastModified().isAfter(staleBefore) && !active.isWriting(object.key())
+                    && operations.read(unlisted.get()).isEmpty()) {
+                operations.delete(object.key());
+                count++;
+                orphansDeleted.increment();
+                log.info("Deleted the model object {} in the {}: no metadata document names it (written {})",
+                        object.key(), operations.target().describe(), object.lastModified());
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Moves each latest pointer that is older than its model's newest metadata document to that version, as the
+     * upload that committed it would have done had it lived. A rollback or a delete writes the pointer after every
+     * document it considered, so only a version committed since the pointer's last move is taken for one it missed; the
+     * move is the upload's own (forward only, conditional), safe even while that upload is still running. Costs no
+     * request for a model whose pointer is not behind. (A model with no pointer at all gets one on its first read.)
+     */
+    private int catchUpLatest(TargetStore store, String batch, List<S3Object> objects) {
+        Map<String, Instant> pointerWritten = new HashMap<>();
+        Map<String, S3Object> newestDocument = new HashMap<>();
+        for (S3Object object : objects) {
+            String folder = object.key().substring(0, object.key().lastIndexOf('/') + 1);
+            if (object.key().endsWith("/" + S3KeyLayout.LATEST_FILE)) {
+                pointerWritten.put(folder, object.lastModified());
+            } else if (store.layout().versionOfMetadataKey(object.key()).isPresent()) {
+                // Version ids sort as strings, and so do the keys of one folder's documents.
+                newestDocument.merge(folder, object, (a, b) -> a.key().compareTo(b.key()) >= 0 ? a : b);
+            }
+        }
+        int count = 0;
+        for (Map.Entry<String, S3Object> entry : newestDocument.entrySet()) {
+            Instant pointer = pointerWritten.get(entry.getKey());
+            if (pointer == null || !entry.getValue().lastModified().isAfter(pointer)) {
+                continue;
+            }
+            Optional<ModelDescriptor> newest = store.layout().modelOfLatestKey(batch, entry.getKey() + S3KeyLayout.LATEST_FILE)
+                    .flatMap(model -> store.operations().read(entry.getValue().key()))
+                    .map(document -> codec.read(document.bytes()));
+            if (newest.isEmpty()) {
+                continue;
+            }
+            marks.inUse(store, newest.get());
+            Optional<ModelDescriptor> previous = store.pointers().advance(newest.get());
+            if (previous.isPresent()) {
+                count++;
+                pointersMoved.increment();
+                marks.released(store, previous);
+                log.info("Moved the latest pointer of {} in the {} to {}, committed after the pointer's last move",
+                        newest.get().ref(), store.target().describe(), newest.get().version());
             }
         }
         return count;

@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -138,7 +139,8 @@ class StaleUploadSweepTest {
         TargetStores stores = new TargetStores(placement, where -> new TargetStore(new S3Operations(s3,
                 new S3Target(where.bucket(), where.prefix(), where.region(), false, 8 << 20), missing, breaker, 0),
                 new S3KeyLayout(where.prefix()), null, null, null, null, null));
-        return new StaleUploadSweep(stores, active, new MultipartSweepProperties(Duration.ofHours(1), DAY), clock, meters);
+        return new StaleUploadSweep(stores, active, new DescriptorCodec(JsonMapper.builder().build()),
+                new SupersededMarks(false), new MultipartSweepProperties(Duration.ofHours(1), DAY), clock, meters);
     }
 
     private static String begin(S3Client s3, String key) {
