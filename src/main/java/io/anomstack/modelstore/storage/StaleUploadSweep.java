@@ -11,6 +11,7 @@ import org.springframework.context.event.EventListener;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import tools.jackson.core.JacksonException;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -21,23 +22,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
- * Removes what uploads that died left behind, all of it invisible (never a version) but billed:
+ * Clears up after uploads that died:
  * <ul>
  *   <li>multipart uploads that nobody will complete: those of a replica killed mid-upload, or whose abort failed
  *   because S3 was down at the time. The bucket's lifecycle rule for incomplete uploads (bucket management) does the
  *   same after days; this keeps the bill down within hours, and works without it;</li>
  *   <li>model objects that no metadata document names: those of a replica killed between writing a model object and
  *   committing its metadata, or of a version delete that failed between its two deletes. No lifecycle rule can tell
- *   them apart from versions.</li>
+ *   them apart from versions;</li>
+ *   <li>latest pointers behind their model's newest version: a replica killed between committing a version's
+ *   metadata and moving the pointer.</li>
  * </ul>
- * It runs once at start-up and then every {@code interval}, over the prefix of every storage target, and removes
- * leftovers older than {@code maxAge} unless this instance is still writing them.
+ * The first two are invisible (never a version) but billed, and are removed once older than {@code maxAge} unless this
+ * instance is still writing them. It runs once at start-up and then every {@code interval}, over the prefix of every
+ * storage target.
  */
 final class StaleUploadSweep implements AutoCloseable {
 
@@ -60,10 +64,10 @@ final class StaleUploadSweep implements AutoCloseable {
 
     StaleUploadSweep(TargetStores stores, ActiveUploads active, DescriptorCodec codec, SupersededMarks marks,
                      MultipartSweepProperties settings, Clock clock, MeterRegistry registry) {
-        this.codec = codec;
-        this.marks = marks;
         this.stores = stores;
         this.active = active;
+        this.codec = codec;
+        this.marks = marks;
         this.settings = settings;
         this.clock = clock;
         this.aborted = Counter.builder("modelstore.multipart.aborted")
@@ -81,8 +85,8 @@ final class StaleUploadSweep implements AutoCloseable {
     @EventListener(ApplicationReadyEvent.class)
     void start() {
         if (!settings.enabled()) {
-            log.info("The sweep of dead uploads' leftovers (stale multipart uploads, orphaned model objects) is off "
-                    + "(MODELSTORE_MULTIPART_SWEEP_INTERVAL=0)");
+            log.info("The sweep after dead uploads (stale multipart uploads, orphaned model objects, latest pointers left "
+                    + "behind) is off (MODELSTORE_MULTIPART_SWEEP_INTERVAL=0)");
             return;
         }
         scheduler.scheduleWithFixedDelay(this::runQuietly, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
@@ -97,7 +101,7 @@ final class StaleUploadSweep implements AutoCloseable {
         }
     }
 
-    /** One pass over every target; returns how many multipart uploads it aborted and orphans it deleted. */
+    /** One pass over every target; returns how many multipart uploads it aborted, orphans it deleted, pointers it moved. */
     int run() {
         Instant staleBefore = clock.instant().minus(settings.maxAge());
         int count = 0;
@@ -106,7 +110,7 @@ final class StaleUploadSweep implements AutoCloseable {
                 count += abortStaleUploads(store.operations(), staleBefore);
                 count += sweepBatches(store, staleBefore);
             } catch (ModelStoreException e) {
-                log.warn("Stale multipart uploads and orphaned model objects under {} in the {} were not swept: {}",
+                log.warn("The sweep after dead uploads did not finish under {} in the {}: {}",
                         store.target().prefix(), store.target().describe(), e.getMessage());
             }
         }
@@ -144,7 +148,7 @@ final class StaleUploadSweep implements AutoCloseable {
                     .listObjectsV2Paginator(b -> b.bucket(operations.target().bucket()).prefix(folder))
                     .contents().stream().toList());
             count += deleteOrphans(store, objects, staleBefore);
-            count += catchUpLatest(store, batch, objects);
+            count += catchUpLatest(store, objects);
         }
         return count;
     }
@@ -176,7 +180,7 @@ final class StaleUploadSweep implements AutoCloseable {
      * move is the upload's own (forward only, conditional), safe even while that upload is still running. Costs no
      * request for a model whose pointer is not behind. (A model with no pointer at all gets one on its first read.)
      */
-    private int catchUpLatest(TargetStore store, String batch, List<S3Object> objects) {
+    private int catchUpLatest(TargetStore store, List<S3Object> objects) {
         Map<String, Instant> pointerWritten = new HashMap<>();
         Map<String, S3Object> newestDocument = new HashMap<>();
         for (S3Object object : objects) {
@@ -194,23 +198,35 @@ final class StaleUploadSweep implements AutoCloseable {
             if (pointer == null || !entry.getValue().lastModified().isAfter(pointer)) {
                 continue;
             }
-            Optional<ModelDescriptor> newest = store.layout().modelOfLatestKey(batch, entry.getKey() + S3KeyLayout.LATEST_FILE)
-                    .flatMap(model -> store.operations().read(entry.getValue().key()))
-                    .map(document -> codec.read(document.bytes()));
-            if (newest.isEmpty()) {
+            String documentKey = entry.getValue().key();
+            Optional<ModelDescriptor> newest = store.operations().read(documentKey).flatMap(this::descriptor);
+            // Its batch's own store moves the pointer, and only for a document lying where that store keeps it: the
+            // listing of a prefix also holds the batches of targets nested in it.
+            TargetStore owner = newest.map(version -> stores.forBatch(version.batch())).orElse(null);
+            if (owner == null || !owner.target().bucket().equals(store.target().bucket())
+                    || !owner.layout().metadataKey(newest.get().ref(), newest.get().versionId()).equals(documentKey)) {
                 continue;
             }
-            marks.inUse(store, newest.get());
-            Optional<ModelDescriptor> previous = store.pointers().advance(newest.get());
+            marks.inUse(owner, newest.get());
+            Optional<ModelDescriptor> previous = owner.pointers().advance(newest.get());
             if (previous.isPresent()) {
                 count++;
                 pointersMoved.increment();
-                marks.released(store, previous);
+                marks.released(owner, previous);
                 log.info("Moved the latest pointer of {} in the {} to {}, committed after the pointer's last move",
-                        newest.get().ref(), store.target().describe(), newest.get().version());
+                        newest.get().ref(), owner.target().describe(), newest.get().version());
             }
         }
         return count;
+    }
+
+    /** A metadata document the service can read; another is not the sweep's to act on. */
+    private Optional<ModelDescriptor> descriptor(S3Operations.Document document) {
+        try {
+            return Optional.of(codec.read(document.bytes()));
+        } catch (JacksonException e) {
+            return Optional.empty();
+        }
     }
 
     /** Old enough and not this instance's: an upload S3 gives no start time of is stale only with a zero max age. */
