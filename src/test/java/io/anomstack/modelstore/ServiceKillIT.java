@@ -103,7 +103,8 @@ class ServiceKillIT {
         // such a kill leaves.
         String orphan = PREFIX + batch + "/alone_a/model_20200101_000000.pkl";
         try (S3Client client = s3.client()) {
-            client.putObject(b -> b.bucket(bucket).key(orphan), RequestBody.fromString("no metadata names me"));
+            client.putObject(b -> b.bucket(bucket).key(orphan).metadata(Map.of("modelstore-upload", "a-killed-upload")),
+                    RequestBody.fromString("no metadata names me"));
         }
 
         // Restarted in this JVM, which is quicker to start; it shares nothing with the killed process but the bucket.

@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  *   same after days; this keeps the bill down within hours, and works without it;</li>
  *   <li>model objects that no metadata document names: those of a replica killed between writing a model object and
  *   committing its metadata, or of a version delete that failed between its two deletes. No lifecycle rule can tell
- *   them apart from versions;</li>
+ *   them apart from versions. Only objects the service wrote (they carry its upload token) are taken;</li>
  *   <li>latest pointers behind their model's newest version: a replica killed between committing a version's
  *   metadata and moving the pointer.</li>
  * </ul>
@@ -162,7 +162,7 @@ final class StaleUploadSweep implements AutoCloseable {
                     .filter(metadataKey -> !keys.contains(metadataKey));
             // Not being written here, then still unnamed: a commit that ran during the listing is seen by the read.
             if (unlisted.isPresent() && !object.lastModified().isAfter(staleBefore) && !active.isWriting(object.key())
-                    && operations.read(unlisted.get()).isEmpty()) {
+                    && operations.read(unlisted.get()).isEmpty() && writtenByTheService(operations, object.key())) {
                 operations.delete(object.key());
                 count++;
                 orphansDeleted.increment();
@@ -171,6 +171,21 @@ final class StaleUploadSweep implements AutoCloseable {
             }
         }
         return count;
+    }
+
+    /** Carries the token of an upload of the service's ({@link ObjectSink#TOKEN}): no object of anybody else's is taken. */
+    private static boolean writtenByTheService(S3Operations operations, String key) {
+        return operations.call("reading the metadata of " + key, () -> {
+            try {
+                return operations.client().headObject(b -> b.bucket(operations.target().bucket()).key(key)).metadata()
+                        .containsKey(ObjectSink.TOKEN);
+            } catch (SdkException e) {
+                if (S3Errors.isNotFound(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
     /**

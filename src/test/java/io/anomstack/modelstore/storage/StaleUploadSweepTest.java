@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,12 +74,14 @@ class StaleUploadSweepTest {
     }
 
     @Test
-    void deletesModelObjectsThatNoMetadataDocumentNamesButNeverOneThisInstanceIsWriting() {
+    void deletesModelObjectsOfTheServiceThatNoMetadataDocumentNamesButNeverOneThisInstanceIsWriting() {
         try (S3Client s3 = server.client()) {
             put(s3, "models/b/m/model_20250101_000000.pkl", "models/b/m/metadata_20250101_000000.json",
                     "models/b/m/_latest.json", "models/b/m/model_20250102_000000.pkl",
                     "models/b/m/t/model_20250103_000000_01.onnx", "models/b/m/model_20250104_000000.pkl",
                     "models/b/m/model_notes.txt", "models/team/b/m/model_20250105_000000.pkl", "elsewhere/model_20250106_000000.pkl");
+            s3.putObject(b -> b.bucket(BUCKET).key("models/b/m/model_20250107_000000.pkl"),
+                    RequestBody.fromString("written by another tool, without the service's upload token"));
             active.writing("models/b/m/model_20250104_000000.pkl");
 
             int removed = sweep(s3, Clock.offset(Clock.systemUTC(), DAY.plusHours(1)), "models/", "models/team/").run();
@@ -87,7 +90,7 @@ class StaleUploadSweepTest {
             assertThat(keys(s3)).containsExactlyInAnyOrder("models/b/m/model_20250101_000000.pkl",
                     "models/b/m/metadata_20250101_000000.json", "models/b/m/_latest.json",
                     "models/b/m/model_20250104_000000.pkl", "models/b/m/model_notes.txt",
-                    "elsewhere/model_20250106_000000.pkl");
+                    "models/b/m/model_20250107_000000.pkl", "elsewhere/model_20250106_000000.pkl");
             assertThat(meters.get("modelstore.orphans.deleted").counter().count()).isEqualTo(3);
         }
     }
@@ -147,9 +150,11 @@ class StaleUploadSweepTest {
         return s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
     }
 
+    /** Objects as the service writes them, with an upload token. */
     private static void put(S3Client s3, String... keys) {
         for (String key : keys) {
-            s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(key));
+            s3.putObject(b -> b.bucket(BUCKET).key(key).metadata(Map.of(ObjectSink.TOKEN, "upload-of-" + key)),
+                    RequestBody.fromString(key));
         }
     }
 
