@@ -101,7 +101,8 @@ class S3StorageConfiguration {
     @Bean(destroyMethod = "close")
     StaleUploadSweep staleUploadSweep(TargetStores stores, ActiveUploads active, DescriptorCodec codec,
                                       SupersededMarks marks, MultipartSweepProperties settings, MeterRegistry registry) {
-        return new StaleUploadSweep(stores, active, codec, marks, settings, Clock.systemUTC(), registry);
+        return new StaleUploadSweep(stores, active, new BatchFolderSweep(stores, active, codec, marks, registry), settings,
+                Clock.systemUTC(), registry);
     }
 
     @Bean

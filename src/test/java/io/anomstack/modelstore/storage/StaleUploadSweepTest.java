@@ -142,8 +142,10 @@ class StaleUploadSweepTest {
         TargetStores stores = new TargetStores(placement, where -> new TargetStore(new S3Operations(s3,
                 new S3Target(where.bucket(), where.prefix(), where.region(), false, 8 << 20), missing, breaker, 0),
                 new S3KeyLayout(where.prefix()), null, null, null, null, null));
-        return new StaleUploadSweep(stores, active, new DescriptorCodec(JsonMapper.builder().build()),
-                new SupersededMarks(false), new MultipartSweepProperties(Duration.ofHours(1), DAY), clock, meters);
+        DescriptorCodec codec = new DescriptorCodec(JsonMapper.builder().build());
+        BatchFolderSweep batchFolders = new BatchFolderSweep(stores, active, codec, new SupersededMarks(false), meters);
+        return new StaleUploadSweep(stores, active, batchFolders, new MultipartSweepProperties(Duration.ofHours(1), DAY),
+                clock, meters);
     }
 
     private static String begin(S3Client s3, String key) {
