@@ -22,6 +22,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -54,14 +55,16 @@ class ModelController {
 
     private final ModelCatalog catalog;
     private final UploadRequestReader uploads;
+    private final IdempotentUploads idempotentUploads;
     private final ModelDownloads downloads;
     private final BatchBundles bundles;
     private final BatchPolicies policies;
 
-    ModelController(ModelCatalog catalog, UploadRequestReader uploads, ModelDownloads downloads, BatchBundles bundles,
-                    BatchPolicies policies) {
+    ModelController(ModelCatalog catalog, UploadRequestReader uploads, IdempotentUploads idempotentUploads,
+                    ModelDownloads downloads, BatchBundles bundles, BatchPolicies policies) {
         this.catalog = catalog;
         this.uploads = uploads;
+        this.idempotentUploads = idempotentUploads;
         this.downloads = downloads;
         this.bundles = bundles;
         this.policies = policies;
@@ -99,20 +102,44 @@ class ModelController {
             description = "For raw uploads: your metadata as a JSON object, such as {\"n_components\": 3}. "
                     + "A form sends it as its 'metadata' part instead.",
             schema = @Schema(type = "string"))
+    @Parameter(in = ParameterIn.HEADER, name = IdempotentUploads.KEY_HEADER,
+            description = "A key of yours for this upload, such as a UUID: sent again with a retry of the upload, it "
+                    + "answers 200 with the version the first attempt stored (Idempotent-Replayed: true) instead of "
+                    + "storing a second one.",
+            schema = @Schema(type = "string", example = "3f9c2a61-5d7e-4b8a-9a0e-1c2d3e4f5a6b"))
     @ApiResponse(responseCode = "201", description = "Stored; Location names the version")
+    @ApiResponse(responseCode = "200", description = "An earlier upload with the same Idempotency-Key stored this version")
     @ApiResponse(responseCode = "400", description = "Invalid name, metadata or form", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "409", description = "An upload with the same Idempotency-Key is running, or another "
+            + "writer took the version id: retry", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "413", description = "Larger than modelstore.max-model-size", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "422", description = "The body does not have the announced SHA-256, or the "
+            + "Idempotency-Key stored another model", content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<ModelDescriptor> upload(
             @PathVariable @Parameter(example = "my_batch") String batch,
             @PathVariable @Parameter(example = "cpu_usage") String metric,
             @Parameter(hidden = true) HttpServletRequest request) {
         ModelRef model = new ModelRef(batch, metric, UploadRequestReader.queryParameter(request, "tag"));
-        ModelDescriptor stored = uploads.read(request, model, catalog::upload);
+        String key = IdempotentUploads.keyOf(request);
+        if (key == null) {
+            return answer(model, new IdempotentUploads.Outcome(uploads.read(request, model, null, catalog::upload), false));
+        }
+        String expectedSha256 = DigestHeaders.expectedSha256(request, !JakartaServletFileUpload.isMultipartContent(request));
+        return answer(model, idempotentUploads.upload(model, key, expectedSha256,
+                () -> uploads.read(request, model, key, catalog::upload)));
+    }
+
+    /** 201 for a version this request stored, 200 for one an earlier attempt with its Idempotency-Key stored. */
+    private static ResponseEntity<ModelDescriptor> answer(ModelRef model, IdempotentUploads.Outcome outcome) {
+        ModelDescriptor stored = outcome.version();
         UriComponentsBuilder location = UriComponentsBuilder.fromPath("/api/v1/models/{batch}/{metric}/versions/{version}");
         if (model.tag() != null) {
             location.queryParam("tag", model.tag());
         }
-        return ResponseEntity.created(location.buildAndExpand(batch, metric, stored.version()).toUri())
+        ResponseEntity.BodyBuilder answer = outcome.replayed()
+                ? ResponseEntity.ok().header(IdempotentUploads.REPLAYED_HEADER, "true")
+                : ResponseEntity.status(HttpStatus.CREATED);
+        return answer.location(location.buildAndExpand(model.batch(), model.metric(), stored.version()).toUri())
                 .eTag(ModelDownloads.eTagOf(stored))
                 .body(stored);
     }

@@ -122,6 +122,24 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).body(detail);
     }
 
+    @ExceptionHandler(IdempotentUploads.IdempotencyKeyInUseException.class)
+    ResponseEntity<ProblemDetail> idempotencyKeyInUse(IdempotentUploads.IdempotencyKeyInUseException e,
+                                                      HttpServletRequest request) {
+        ProblemDetail detail = new Problem(HttpStatus.CONFLICT, "idempotency-key-in-use", "Idempotency-Key in use")
+                .detail(e.getMessage(), request);
+        return ResponseEntity.status(HttpStatus.CONFLICT).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).body(detail);
+    }
+
+    @ExceptionHandler(IdempotentUploads.IdempotencyKeyReusedException.class)
+    ResponseEntity<ProblemDetail> idempotencyKeyReused(IdempotentUploads.IdempotencyKeyReusedException e,
+                                                       HttpServletRequest request) {
+        ProblemDetail detail = new Problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
+                "Idempotency-Key reused").detail(e.getMessage(), request);
+        return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(detail);
+    }
+
     @ExceptionHandler(ShuttingDownException.class)
     ResponseEntity<ProblemDetail> shuttingDown(ShuttingDownException e, HttpServletRequest request) {
         log.warn("{} {} aborted: the shutdown grace period ended", request.getMethod(), request.getRequestURI());

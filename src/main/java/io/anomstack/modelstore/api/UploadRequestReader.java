@@ -44,30 +44,34 @@ class UploadRequestReader {
         this.inFlight = inFlight;
     }
 
-    /** Reads the upload and hands it to {@code store} while the request stream is open. */
-    <T> T read(HttpServletRequest request, ModelRef model, Function<ModelUpload, T> store) {
-        return inFlight.receive(stoppable -> readBody(request, stoppable, model, store));
+    /**
+     * Reads the upload and hands it to {@code store} while the request stream is open.
+     *
+     * @param idempotencyKey the request's Idempotency-Key, or {@code null}
+     */
+    <T> T read(HttpServletRequest request, ModelRef model, String idempotencyKey, Function<ModelUpload, T> store) {
+        return inFlight.receive(stoppable -> readBody(request, stoppable, model, idempotencyKey, store));
     }
 
     /** @param stoppable what the model's body stream passes through ({@link InFlightUploads}) */
     private <T> T readBody(HttpServletRequest request, UnaryOperator<InputStream> stoppable, ModelRef model,
-                           Function<ModelUpload, T> store) {
+                           String idempotencyKey, Function<ModelUpload, T> store) {
         if (JakartaServletFileUpload.isMultipartContent(request)) {
-            return readForm(request, stoppable, model, store);
+            return readForm(request, stoppable, model, idempotencyKey, store);
         }
         Map<String, Object> metadata = metadataParser.parse(request.getHeader(METADATA_HEADER), METADATA_HEADER + " header");
         String contentType = rawContentType(request.getContentType());
         try {
             return store.apply(new ModelUpload(model, fileNameOf(request.getHeader(HttpHeaders.CONTENT_DISPOSITION)),
                     contentType, request.getContentLengthLong(), stoppable.apply(request.getInputStream()),
-                    DigestHeaders.expectedSha256(request, true), () -> metadata));
+                    DigestHeaders.expectedSha256(request, true), () -> metadata, idempotencyKey));
         } catch (IOException e) {
             throw new UploadInterruptedException("The upload could not be read: " + e.getMessage(), e);
         }
     }
 
     private <T> T readForm(HttpServletRequest request, UnaryOperator<InputStream> stoppable, ModelRef model,
-                           Function<ModelUpload, T> store) {
+                           String idempotencyKey, Function<ModelUpload, T> store) {
         try {
             String expectedSha256 = DigestHeaders.expectedSha256(request, false);
             FileItemInputIterator parts = new JakartaServletFileUpload<>().getItemIterator(request);
@@ -81,7 +85,8 @@ class UploadRequestReader {
                     String metadataBeforeFile = metadataJson;
                     return store.apply(new ModelUpload(model, plainFileName(part.getName()), contentType, -1,
                             stoppable.apply(part.getInputStream()), expectedSha256,
-                            () -> metadataParser.parse(restOfForm(parts, metadataBeforeFile), "metadata part")));
+                            () -> metadataParser.parse(restOfForm(parts, metadataBeforeFile), "metadata part"),
+                            idempotencyKey));
                 }
             }
         } catch (FileUploadException e) {

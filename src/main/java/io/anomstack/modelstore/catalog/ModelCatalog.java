@@ -2,6 +2,7 @@ package io.anomstack.modelstore.catalog;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The models of all metric batches, their versions and their bytes. */
 public interface ModelCatalog {
@@ -11,6 +12,12 @@ public interface ModelCatalog {
      * written; on any failure nothing of it remains.
      */
     ModelDescriptor upload(ModelUpload upload);
+
+    /**
+     * The version an earlier upload with this Idempotency-Key stored, if it is latest or among the model's newest
+     * versions (a client retries within minutes, not after many other uploads).
+     */
+    Optional<ModelDescriptor> uploadedWith(ModelRef model, String idempotencyKey);
 
     /** Names of the batches that have models, sorted. */
     List<String> batches();

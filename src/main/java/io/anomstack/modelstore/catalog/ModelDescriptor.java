@@ -13,7 +13,8 @@ import java.util.Map;
  * ({@code metadata_{version}.json}) and the API's description of a version.
  */
 @JsonPropertyOrder({"batch", "metric", "tag", "version", "created_at", "size_bytes", "stored_bytes", "sha256",
-        "content_type", "content_encoding", "storage_class", "encryption", "bucket", "key", "metadata", "pinned", "archive"})
+        "content_type", "content_encoding", "storage_class", "encryption", "bucket", "key", "metadata", "idempotency_key",
+        "pinned", "archive"})
 @Schema(description = "One stored model version")
 public record ModelDescriptor(
         @Schema(example = "my_batch") String batch,
@@ -32,6 +33,9 @@ public record ModelDescriptor(
         @Schema(example = "models/my_batch/cpu_usage/model_20250131_235959.pkl") String key,
         @Schema(description = "The uploader's own JSON object", example = "{\"n_components\": 3, \"git_sha\": \"4f2a9c1\"}")
         Map<String, Object> metadata,
+        @JsonProperty("idempotency_key") @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "The Idempotency-Key the upload was sent with, if any", nullable = true, example = "3f9c2a61-5d7e-4b8a-9a0e-1c2d3e4f5a6b")
+        String idempotencyKey,
         @JsonInclude(JsonInclude.Include.NON_NULL)
         @Schema(description = "Only on latest: whether a rollback pinned this older version as latest (until a newer upload)",
                 nullable = true)
@@ -45,27 +49,28 @@ public record ModelDescriptor(
     public ModelDescriptor(String batch, String metric, String tag, String version, Instant createdAt, long sizeBytes,
                            long storedBytes, String sha256, String contentType, String contentEncoding,
                            String storageClass, Encryption encryption, String bucket, String key,
-                           Map<String, Object> metadata) {
+                           Map<String, Object> metadata, String idempotencyKey) {
         this(batch, metric, tag, version, createdAt, sizeBytes, storedBytes, sha256, contentType, contentEncoding,
-                storageClass, encryption, bucket, key, metadata, null, null);
+                storageClass, encryption, bucket, key, metadata, idempotencyKey, null, null);
     }
 
     /** This descriptor as latest, pinned there by a rollback or not. */
     public ModelDescriptor asLatest(boolean pinnedByRollback) {
         return new ModelDescriptor(batch, metric, tag, version, createdAt, sizeBytes, storedBytes, sha256, contentType,
-                contentEncoding, storageClass, encryption, bucket, key, metadata, pinnedByRollback, null);
+                contentEncoding, storageClass, encryption, bucket, key, metadata, idempotencyKey, pinnedByRollback, null);
     }
 
     /** This descriptor without latest's pin flag or live archive state: the version's own description, as stored. */
     public ModelDescriptor asVersion() {
         return pinned == null && archive == null ? this : new ModelDescriptor(batch, metric, tag, version, createdAt,
-                sizeBytes, storedBytes, sha256, contentType, contentEncoding, storageClass, encryption, bucket, key, metadata);
+                sizeBytes, storedBytes, sha256, contentType, contentEncoding, storageClass, encryption, bucket, key, metadata,
+                idempotencyKey);
     }
 
     /** This version's descriptor with the model object's live archive state. */
     public ModelDescriptor withArchive(ArchiveState state) {
         return new ModelDescriptor(batch, metric, tag, version, createdAt, sizeBytes, storedBytes, sha256, contentType,
-                contentEncoding, storageClass, encryption, bucket, key, metadata, pinned, state);
+                contentEncoding, storageClass, encryption, bucket, key, metadata, idempotencyKey, pinned, state);
     }
 
     public ModelRef ref() {

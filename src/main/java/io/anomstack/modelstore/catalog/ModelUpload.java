@@ -14,9 +14,10 @@ import java.util.Map;
  * @param expectedSha256 the SHA-256 (hex) the client announced for the body, or {@code null}
  * @param metadata       the uploader's metadata, read once the body has been consumed (a multipart form may
  *                       send it after the file)
+ * @param idempotencyKey the client's key for this upload and its retries, or {@code null}
  */
 public record ModelUpload(ModelRef model, String fileName, String contentType, long declaredLength,
-                          InputStream body, String expectedSha256, MetadataSource metadata) {
+                          InputStream body, String expectedSha256, MetadataSource metadata, String idempotencyKey) {
 
     /** Supplies the uploader's metadata object once the body has been read. */
     @FunctionalInterface

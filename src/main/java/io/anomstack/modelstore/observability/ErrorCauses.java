@@ -24,6 +24,8 @@ public final class ErrorCauses {
             Map.entry("not-found", "not_found"),
             Map.entry("version-conflict", "conflict"),
             Map.entry("version-in-use", "conflict"),
+            Map.entry("idempotency-key-in-use", "conflict"),
+            Map.entry("idempotency-key-reused", "validation"),
             Map.entry("bucket-management-disabled", "conflict"),
             Map.entry("model-archived", "archived"),
             Map.entry("unauthenticated", "auth"),

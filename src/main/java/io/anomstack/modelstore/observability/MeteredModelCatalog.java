@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The catalog with the sizes of uploaded and downloaded models and the retention deletions measured on the way through,
@@ -108,6 +109,11 @@ final class MeteredModelCatalog implements ModelCatalog {
     @Override
     public ModelDescriptor latest(ModelRef model) {
         return catalog.latest(model);
+    }
+
+    @Override
+    public Optional<ModelDescriptor> uploadedWith(ModelRef model, String idempotencyKey) {
+        return catalog.uploadedWith(model, idempotencyKey);
     }
 
     @Override

@@ -57,6 +57,8 @@ import java.util.HashSet;
 final class S3ModelCatalog implements ModelCatalog {
 
     private static final Logger log = LoggerFactory.getLogger(S3ModelCatalog.class);
+    /** How many of a model's newest versions an Idempotency-Key is looked for in, besides latest. */
+    private static final int IDEMPOTENCY_WINDOW = 10;
 
     private final TargetStores stores;
     private final SupersededMarks marks;
@@ -128,7 +130,7 @@ final class S3ModelCatalog implements ModelCatalog {
                     stored.encoding().token(), objectSettings.storageClass().toString(),
                     object.encryption() == null ? null : new ModelDescriptor.Encryption(object.encryption(), object.kmsKeyId(),
                             object.bucketKey()),
-                    target.bucket(), modelKey, metadata);
+                    target.bucket(), modelKey, metadata, upload.idempotencyKey());
             commit(store, store.layout().metadataKey(model, version), codec.write(descriptor), objectSettings);
         } catch (PreconditionFailedException e) {
             store.operations().deleteQuietly(modelKey);
@@ -139,6 +141,22 @@ final class S3ModelCatalog implements ModelCatalog {
         }
         marks.released(store, store.pointers().advance(descriptor));
         return descriptor;
+    }
+
+    @Override
+    public Optional<ModelDescriptor> uploadedWith(ModelRef model, String idempotencyKey) {
+        Optional<ModelDescriptor> latest = stores.forBatch(model.batch()).pointers().read(model)
+                .map(pointer -> pointer.descriptor().asVersion())
+                .filter(descriptor -> idempotencyKey.equals(descriptor.idempotencyKey()));
+        if (latest.isPresent()) {
+            return latest;
+        }
+        List<VersionId> newestFirst = new ArrayList<>(listVersions(model));
+        newestFirst.sort(Comparator.reverseOrder());
+        return newestFirst.stream().limit(IDEMPOTENCY_WINDOW)
+                .map(version -> readDescriptor(model, version))
+                .filter(descriptor -> descriptor != null && idempotencyKey.equals(descriptor.idempotencyKey()))
+                .findFirst();
     }
 
     /**

@@ -18,7 +18,8 @@ import org.springframework.test.web.servlet.MockMvc;
 @WebMvcTest(ModelController.class)
 @AutoConfigureMockMvc(addFilters = false)
 @EnableConfigurationProperties(ModelStoreProperties.class)
-@Import({UploadRequestReader.class, InFlightUploads.class, MetadataParser.class, ModelDownloads.class, BatchBundles.class, ProblemDetailsAdvice.class})
+@Import({UploadRequestReader.class, IdempotentUploads.class, InFlightUploads.class, MetadataParser.class, ModelDownloads.class,
+        BatchBundles.class, ProblemDetailsAdvice.class})
 abstract class ModelControllerWebTest {
 
     @Autowired

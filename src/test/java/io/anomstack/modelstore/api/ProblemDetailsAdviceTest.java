@@ -326,6 +326,6 @@ class ProblemDetailsAdviceTest extends ModelControllerWebTest {
     private static ModelDescriptor descriptor() {
         return new ModelDescriptor("my_batch", "cpu_usage", null, "20250131_235959", Instant.parse("2025-01-31T23:59:59Z"),
                 3, 3, "039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81", "application/octet-stream",
-                "identity", "STANDARD", null, "bucket", "models/my_batch/cpu_usage/model_20250131_235959.pkl", Map.of());
+                "identity", "STANDARD", null, "bucket", "models/my_batch/cpu_usage/model_20250131_235959.pkl", Map.of(), null);
     }
 }

@@ -86,6 +86,6 @@ class RangePrefetcherTest {
     private static ModelDescriptor descriptor(long storedBytes) {
         return new ModelDescriptor("my_batch", "cpu_usage", null, "20250131_235959", Instant.parse("2025-01-31T23:59:59Z"),
                 storedBytes, storedBytes, "0".repeat(64), "application/octet-stream", "identity", "STANDARD", null, "bucket",
-                "models/my_batch/cpu_usage/model_20250131_235959.pkl", Map.of());
+                "models/my_batch/cpu_usage/model_20250131_235959.pkl", Map.of(), null);
     }
 }

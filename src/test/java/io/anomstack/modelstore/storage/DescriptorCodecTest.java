@@ -59,14 +59,14 @@ class DescriptorCodecTest {
                 Instant.parse("2025-01-31T23:59:59.123Z"), 1_048_576L, 524_288L,
                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "application/octet-stream", "gzip",
                 "STANDARD_IA", new ModelDescriptor.Encryption("aws:kms", "arn:aws:kms:us-east-1:111122223333:key/abc", true),
-                "your-anomstack-models-bucket", "models/my_batch/cpu_usage/pca_default/model_20250131_235959_01.pkl", metadata);
+                "your-anomstack-models-bucket", "models/my_batch/cpu_usage/pca_default/model_20250131_235959_01.pkl", metadata, null);
     }
 
     static ModelDescriptor untaggedUnencrypted() {
         return new ModelDescriptor("my_batch", "cpu_usage", null, "20250131_235959",
                 Instant.parse("2025-01-31T23:59:59Z"), 3L, 3L,
                 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "application/octet-stream", "identity",
-                "STANDARD", null, "bucket", "models/my_batch/cpu_usage/model_20250131_235959.pkl", Map.of());
+                "STANDARD", null, "bucket", "models/my_batch/cpu_usage/model_20250131_235959.pkl", Map.of(), null);
     }
 
     @ParameterizedTest
