@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import urllib.parse
+import uuid
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from .cache import CachedModel, DownloadCache, default_cache_dir
@@ -83,7 +84,7 @@ class ModelStoreClient:
 
     def upload(self, batch: str, metric: str, source: Source, metadata: Optional[Dict[str, Any]] = None,
                tag: Optional[str] = None, progress: Optional[Progress] = None, filename: Optional[str] = None,
-               sha256: Optional[str] = None) -> ModelVersion:
+               sha256: Optional[str] = None, idempotency_key: Optional[str] = None) -> ModelVersion:
         """Uploads a new version of a model, which becomes its latest, and returns its descriptor.
 
         ``source`` is a path, bytes or a binary file object (read from its current position), streamed in 1 MiB
@@ -94,12 +95,16 @@ class ModelStoreClient:
         version is already stored and ``IntegrityError`` names it. ``metadata`` is a JSON object kept with the
         version; ``filename`` (default: the file's name) gives the stored object its extension (default ``pkl``).
         ``progress(bytes_sent, total)`` is called after each block; ``total`` is None for a non-seekable file.
-        An upload refused with 429 (nothing was read or stored) is retried like a read, unless its source cannot
-        be read again.
+
+        Every upload carries an ``Idempotency-Key`` (``idempotency_key``, default a new UUID), so it is retried, up to
+        ``max_retries`` times, when the connection breaks, the answer is lost, or the service answers 409, 429 or
+        503: a retry of an upload the service already stored gets that version back instead of storing a second one.
+        A source that cannot be read again (a non-seekable stream) is never retried.
         """
         body = UploadSource(source, sha256)
         try:
-            headers = {"Content-Type": "application/octet-stream"}
+            headers = {"Content-Type": "application/octet-stream",
+                       "Idempotency-Key": idempotency_key or str(uuid.uuid4())}
             if body.sha256:
                 headers["X-Model-Sha256"] = body.sha256
             if metadata is not None:
@@ -117,7 +122,8 @@ class ModelStoreClient:
                         progress(sent, body.size)
 
             with self._transport.open("POST", _model_path(batch, metric), {"tag": _tag(tag)}, headers, blocks,
-                                      body.size, retry=RETRY_UPLOADS if body.replayable else ()) as response:
+                                      body.size, retry=RETRY_UPLOADS if body.replayable else (),
+                                      retry_broken=body.replayable) as response:
                 stored = ModelVersion.from_json(json.load(response))
         finally:
             body.close()

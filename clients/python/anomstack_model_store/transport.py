@@ -12,8 +12,10 @@ from .errors import ConnectionFailed, error_from_response
 
 API_PREFIX = "/api/v1"
 RETRY_READS = (429, 503)
-# An upload is only safe to send again when the service did not read it, which its 429 promises.
-RETRY_UPLOADS = (429,)
+# An upload with an Idempotency-Key is safe to send again whatever became of the last attempt: the service answers a
+# retry of a stored upload with that version. 409: the key's first attempt is still running, or two replicas took the
+# same version id; 503: nothing was stored.
+RETRY_UPLOADS = (409, 429, 503)
 MAX_ERROR_BODY = 1 << 20
 
 
@@ -48,10 +50,12 @@ class Transport:
     @contextlib.contextmanager
     def open(self, method: str, path: str, query: Optional[Dict[str, object]] = None,
              headers: Optional[Dict[str, str]] = None, body: Optional[Callable[[], Iterable[bytes]]] = None,
-             content_length: Optional[int] = None, retry: Tuple[int, ...] = ()) -> Iterator[http.client.HTTPResponse]:
+             content_length: Optional[int] = None, retry: Tuple[int, ...] = (),
+             retry_broken: bool = False) -> Iterator[http.client.HTTPResponse]:
         """Yields the open answer of a successful request (status below 400); raises the mapped error otherwise.
 
-        ``body`` makes the request body, once per attempt; with ``content_length`` None it goes chunked.
+        ``body`` makes the request body, once per attempt; with ``content_length`` None it goes chunked. With
+        ``retry_broken`` a connection that fails or breaks before the answer is tried again too.
         """
         target = self._target(path, query)
         all_headers = dict(headers or {})
@@ -63,7 +67,14 @@ class Transport:
         while True:
             connection = self._connect()
             try:
-                response = self._exchange(connection, method, target, all_headers, body)
+                try:
+                    response = self._exchange(connection, method, target, all_headers, body)
+                except ConnectionFailed:
+                    if not (retry_broken and attempt < self._max_retries):
+                        raise
+                    time.sleep(min(2.0 ** attempt, self._max_retry_wait))
+                    attempt += 1
+                    continue
                 if response.status < 400:
                     yield response
                     return

@@ -8,11 +8,13 @@ import json
 import os
 import pickle
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import unittest
+import urllib.parse
 import uuid
 from unittest import mock
 
@@ -99,6 +101,16 @@ class UploadTest(unittest.TestCase):
         self.assertEqual([(MIB, len(content)), (2 * MIB, len(content)), (3 * MIB, len(content)),
                           (len(content), len(content))], calls)
 
+    def test_an_upload_whose_answer_is_lost_is_sent_again_and_stored_once(self):
+        with AnswerCutter(service.url) as cutter:
+            client = ModelStoreClient(cutter.url, ADMIN_KEY, cache_dir=tempfile.mkdtemp(dir=scratch))
+
+            stored = client.upload(self.batch, "cpu", b"trained at 2 a.m.")
+
+        self.assertEqual(2, cutter.connections, "the attempt whose answer was lost, then the retry")
+        self.assertEqual(hashlib.sha256(b"trained at 2 a.m.").hexdigest(), stored.sha256)
+        self.assertEqual([stored.version], [v.version for v in self.client.list_versions(self.batch, "cpu")])
+
     def test_bytes_are_stored_as_sent(self):
         stored = self.client.upload(self.batch, "cpu", b"model bytes")
 
@@ -156,6 +168,65 @@ class UploadTest(unittest.TestCase):
         self.assertEqual(stored.version, described.version)
         with self.assertRaises(NotFound):
             self.client.describe(self.batch, "cpu")
+
+
+class AnswerCutter:
+    """Passes connections through to the service, but swallows the first answer: the service has stored the upload,
+    and the client hears the connection close instead."""
+
+    def __init__(self, target_url):
+        parts = urllib.parse.urlsplit(target_url)
+        self._target = (parts.hostname, parts.port)
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._server.getsockname()[1]}"
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._server.close()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            self.connections += 1
+            upstream = socket.create_connection(self._target)
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+            if self.connections == 1:
+                threading.Thread(target=self._swallow, args=(upstream, client), daemon=True).start()
+            else:
+                threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            for block in iter(lambda: source.recv(65536), b""):
+                sink.sendall(block)
+        except OSError:
+            pass
+
+    @staticmethod
+    def _swallow(upstream, client):
+        """Reads the whole answer, so the service has finished, then closes the client's connection."""
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += upstream.recv(65536)
+        head, body = answer.split(b"\r\n\r\n", 1)
+        headers = http.client.parse_headers(io.BytesIO(head.split(b"\r\n", 1)[1] + b"\r\n\r\n"))
+        if headers["Content-Length"] is not None:
+            while len(body) < int(headers["Content-Length"]):
+                body += upstream.recv(65536)
+        else:
+            while not body.endswith(b"0\r\n\r\n"):
+                body += upstream.recv(65536)
+        client.shutdown(socket.SHUT_RDWR)
+        client.close()
+        upstream.close()
 
 
 class DownloadTest(unittest.TestCase):
@@ -330,11 +401,13 @@ class ErrorTest(unittest.TestCase):
 
 
 class RetryTest(unittest.TestCase):
-    """A stub server answers 503 or 429 with Retry-After first: reads are retried, uploads only when nothing was read."""
+    """A stub server answers 503, 429 or 409 with Retry-After first, or drops the connection: reads are retried, and
+    uploads too, with the same Idempotency-Key, unless their source cannot be read again."""
 
     def setUp(self):
         self.answers = []
         self.requests = []
+        self.keys = []
         test = self
 
         class Stub(http.server.BaseHTTPRequestHandler):
@@ -347,7 +420,13 @@ class RetryTest(unittest.TestCase):
 
             def answer(self):
                 test.requests.append(self.command)
+                test.keys.append(self.headers.get("Idempotency-Key"))
                 status, body = test.answers.pop(0)
+                if status is None:
+                    # The connection breaks before any answer.
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 encoded = json.dumps(body).encode()
                 self.send_response(status)
                 if status >= 400:
@@ -387,16 +466,18 @@ class RetryTest(unittest.TestCase):
         self.assertEqual(0.0, unavailable.exception.retry_after)
         self.assertEqual(3, len(self.requests))
 
-    def test_an_upload_is_retried_on_429_but_not_on_503(self):
+    def test_an_upload_is_retried_with_its_idempotency_key_after_429_503_409_and_a_broken_connection(self):
         descriptor = {"batch": "b", "metric": "m", "version": "20250101_000000",
                       "sha256": hashlib.sha256(b"model").hexdigest()}
-        self.answers = [self.problem(429), (201, descriptor)]
+        self.answers = [self.problem(429), self.problem(503), (201, descriptor)]
         self.assertEqual("20250101_000000", self.client.upload("b", "m", b"model").version)
+        self.answers = [self.problem(409), (None, None), (200, descriptor)]
+        self.assertEqual("20250101_000000", self.client.upload("b", "m", b"model", idempotency_key="my-key").version)
 
-        self.answers = [self.problem(503), (201, descriptor)]
-        with self.assertRaises(ServiceUnavailable):
-            self.client.upload("b", "m", b"model")
-        self.assertEqual(["POST"] * 3, self.requests)
+        self.assertEqual(["POST"] * 6, self.requests)
+        self.assertEqual(1, len(set(self.keys[:3])), "one key for every attempt of one upload")
+        uuid.UUID(self.keys[0])
+        self.assertEqual(["my-key"] * 3, self.keys[3:])
 
     def test_a_stream_that_cannot_be_read_again_is_not_retried(self):
         self.answers = [self.problem(429)]
