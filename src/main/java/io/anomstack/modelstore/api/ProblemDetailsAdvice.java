@@ -116,37 +116,37 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(TooManyUploadsException.class)
     ResponseEntity<ProblemDetail> tooManyUploads(TooManyUploadsException e, HttpServletRequest request) {
-        ProblemDetail detail = new Problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-uploads", "Too many uploads")
-                .detail(e.getMessage(), request);
-        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).body(detail);
+        Problem problem = new Problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-uploads", "Too many uploads");
+        return retryLater(problem.status()).body(problem.detail(e.getMessage(), request));
     }
 
     @ExceptionHandler(IdempotentUploads.IdempotencyKeyInUseException.class)
     ResponseEntity<ProblemDetail> idempotencyKeyInUse(IdempotentUploads.IdempotencyKeyInUseException e,
                                                       HttpServletRequest request) {
-        ProblemDetail detail = new Problem(HttpStatus.CONFLICT, "idempotency-key-in-use", "Idempotency-Key in use")
-                .detail(e.getMessage(), request);
-        return ResponseEntity.status(HttpStatus.CONFLICT).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).body(detail);
+        Problem problem = new Problem(HttpStatus.CONFLICT, "idempotency-key-in-use", "Idempotency-Key in use");
+        return retryLater(problem.status()).body(problem.detail(e.getMessage(), request));
     }
 
     @ExceptionHandler(IdempotentUploads.IdempotencyKeyReusedException.class)
     ResponseEntity<ProblemDetail> idempotencyKeyReused(IdempotentUploads.IdempotencyKeyReusedException e,
                                                        HttpServletRequest request) {
-        ProblemDetail detail = new Problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused",
-                "Idempotency-Key reused").detail(e.getMessage(), request);
-        return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(detail);
+        Problem problem = new Problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused", "Idempotency-Key reused");
+        return ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem.detail(e.getMessage(), request));
     }
 
     @ExceptionHandler(ShuttingDownException.class)
     ResponseEntity<ProblemDetail> shuttingDown(ShuttingDownException e, HttpServletRequest request) {
         log.warn("{} {} aborted: the shutdown grace period ended", request.getMethod(), request.getRequestURI());
-        ProblemDetail detail = new Problem(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "Service shutting down")
-                .detail(e.getMessage(), request);
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).header(HttpHeaders.CONNECTION, "close").body(detail);
+        Problem problem = new Problem(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "Service shutting down");
+        return retryLater(problem.status()).header(HttpHeaders.CONNECTION, "close")
+                .body(problem.detail(e.getMessage(), request));
+    }
+
+    /** A problem answer to a request worth sending again after {@value #RETRY_AFTER_SECONDS} seconds (Retry-After). */
+    private static ResponseEntity.BodyBuilder retryLater(HttpStatus status) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
     }
 
     @ExceptionHandler(Exception.class)
