@@ -153,8 +153,8 @@ final class S3ModelCatalog implements ModelCatalog {
         }
         List<VersionId> newestFirst = new ArrayList<>(listVersions(model));
         newestFirst.sort(Comparator.reverseOrder());
-        return newestFirst.stream().limit(IDEMPOTENCY_WINDOW)
-                .map(version -> readDescriptor(model, version))
+        List<VersionId> newest = newestFirst.subList(0, Math.min(IDEMPOTENCY_WINDOW, newestFirst.size()));
+        return readAll(newest, version -> readDescriptor(model, version)).stream()
                 .filter(descriptor -> descriptor != null && idempotencyKey.equals(descriptor.idempotencyKey()))
                 .findFirst();
     }
