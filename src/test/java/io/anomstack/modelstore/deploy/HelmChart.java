@@ -13,6 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** The chart in helm/anomstack-model-store, linted and rendered by Helm itself (helm-java bundles it natively). */
 final class HelmChart {
@@ -23,6 +28,8 @@ final class HelmChart {
     static final String NAMESPACE = "anomstack";
     /** The oldest Kubernetes version in EKS standard support when the chart was written. */
     static final String KUBE_VERSION = "1.31.0";
+
+    private static final Pattern METRIC = Pattern.compile("modelstore_[a-z0-9_]+");
 
     private HelmChart() {
     }
@@ -48,6 +55,11 @@ final class HelmChart {
         set.forEach(install::set);
         String output = install.call().getOutput();
         return output.substring(output.indexOf("NOTES:"));
+    }
+
+    /** The service's metrics a PromQL expression names. */
+    static Set<String> metricsOf(String expr) {
+        return METRIC.matcher(expr).results().map(MatchResult::group).collect(Collectors.toCollection(TreeSet::new));
     }
 
     static Manifests render(Path valuesFile) {

@@ -72,6 +72,12 @@ class HelmChartServiceIT {
                 HttpResponse<String> scrape = get(service, "/actuator/prometheus", METRICS_KEY);
                 assertThat(scrape.statusCode()).isEqualTo(200);
                 assertThat(scrape.body()).contains("modelstore_upload_seconds_count");
+                // The alerts' metrics exist: an error was counted (the 401 and 403 above), the sweep's counters and
+                // the breaker's gauge are registered at start-up.
+                for (JsonNode rule : manifests.one("PrometheusRule").at("/spec/groups/0/rules")) {
+                    assertThat(HelmChart.metricsOf(rule.path("expr").asString())).as(rule.path("alert").asString())
+                            .allSatisfy(metric -> assertThat(scrape.body()).containsPattern("(?m)^" + metric + "[{ ]"));
+                }
                 assertThat(get(service, "/api/v1/models/prod_cpu/cpu/latest", METRICS_KEY).statusCode())
                         .as("the scrape key's batch pattern matches no batch").isEqualTo(403);
             }

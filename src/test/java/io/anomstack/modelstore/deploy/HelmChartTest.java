@@ -26,7 +26,8 @@ class HelmChartTest {
     private static Manifests DEFAULTS;
     private static Manifests ALL;
     private static final List<String> OPTIONAL_KINDS =
-            List.of("HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "Ingress");
+            List.of("HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "PrometheusRule",
+                    "Ingress");
 
     @TempDir
     Path workDir;
@@ -160,6 +161,7 @@ class HelmChartTest {
                 case "PodDisruptionBudget" -> "podDisruptionBudget.enabled";
                 case "NetworkPolicy" -> "networkPolicy.enabled";
                 case "ServiceMonitor" -> "serviceMonitor.enabled";
+                case "PrometheusRule" -> "prometheusRule.enabled";
                 default -> "ingress.enabled";
             }, true, "security.allowAnonymous", true));
             assertThat(one.kinds()).as(kind).contains(kind).doesNotContainAnyElementsOf(OPTIONAL_KINDS.stream()
@@ -177,6 +179,22 @@ class HelmChartTest {
 
         assertThatThrownBy(() -> render(ALL_FEATURES, Map.of("serviceMonitor.bearerTokenSecret.name", "")))
                 .hasMessageContaining("/actuator/prometheus takes an admin API key");
+    }
+
+    @Test
+    void theAlertsWatchThisReleasesPodsOnlyAndEachHasASeverityAndADescription() {
+        JsonNode rules = ALL.one("PrometheusRule").at("/spec/groups/0/rules");
+        assertThat(rules.valueStream().map(rule -> rule.path("alert").asString())).containsExactly(
+                "ModelStoreS3Unavailable", "ModelStoreServerErrors", "ModelStoreUploadsTurnedAway", "ModelStoreDeadUploads");
+        String job = "job=\"" + ALL.one("Service").at("/metadata/name").asString() + "\"";
+        for (JsonNode rule : rules) {
+            String expr = rule.path("expr").asString();
+            assertThat(HelmChart.metricsOf(expr)).as(expr).isNotEmpty()
+                    .allSatisfy(metric -> assertThat(expr).contains(metric + "{namespace=\"" + HelmChart.NAMESPACE + "\", " + job));
+            assertThat(rule.at("/labels/severity").asString()).isIn("critical", "warning", "info");
+            assertThat(rule.at("/annotations/description").asString()).isNotBlank().doesNotContain("{{ .");
+        }
+        assertThat(ALL.one("PrometheusRule").at("/metadata/labels/release").asString()).isEqualTo("kube-prometheus-stack");
     }
 
     @Test
