@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import tools.jackson.core.JacksonException;
 
@@ -86,17 +85,8 @@ final class BatchFolderSweep {
 
     /** Carries the token of an upload of the service's ({@link ObjectSink#TOKEN}): no object of anybody else's is taken. */
     private static boolean writtenByTheService(S3Operations operations, String key) {
-        return operations.call("reading the metadata of " + key, () -> {
-            try {
-                return operations.client().headObject(b -> b.bucket(operations.target().bucket()).key(key)).metadata()
-                        .containsKey(ObjectSink.TOKEN);
-            } catch (SdkException e) {
-                if (S3Errors.isNotFound(e)) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return operations.call("reading the metadata of " + key, () -> operations.head(key)
+                .filter(head -> head.metadata().containsKey(ObjectSink.TOKEN)).isPresent());
     }
 
     /**

@@ -6,8 +6,6 @@ import io.anomstack.modelstore.catalog.RestoreTier;
 import io.anomstack.modelstore.catalog.StoreAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.time.Instant;
@@ -36,17 +34,8 @@ final class ObjectArchive {
 
     /** The object's archive state, or empty when it does not exist. */
     Optional<ArchiveState> state(S3Operations operations, String key) {
-        return operations.call("inspecting " + key, () -> {
-            try {
-                HeadObjectResponse head = operations.client().headObject(b -> b.bucket(operations.target().bucket()).key(key));
-                return Optional.of(parse(head.storageClassAsString(), head.archiveStatusAsString(), head.restore()));
-            } catch (SdkException e) {
-                if (S3Errors.isNotFound(e)) {
-                    return Optional.empty();
-                }
-                throw e;
-            }
-        });
+        return operations.call("inspecting " + key, () -> operations.head(key)
+                .map(head -> parse(head.storageClassAsString(), head.archiveStatusAsString(), head.restore())));
     }
 
     /**

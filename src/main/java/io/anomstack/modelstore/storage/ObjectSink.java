@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code partSize × (maxInFlight + 1)} whatever the object's size: part buffers come from {@link PartBuffers} and go
  * back there as soon as their part is sent. A small object (its expected size at most a quarter of a part) is held in
  * an array of its own size instead, so that many concurrent uploads of small models hold kilobytes, not parts. An
- * object that fits in one part goes up in a single PUT. Either way it is created only if its key is free, and only by {@link #finish()}:
- * until then nothing is visible, and {@link #abort()} leaves no multipart upload behind.
+ * object that fits in one part goes up in a single PUT. Either way it is created only if its key is free, and only by
+ * {@link #finish()}: until then nothing is visible, and {@link #abort()} leaves no multipart upload behind.
  * <p>
  * Each object carries a random token in its user metadata ({@value #TOKEN}): when S3 created the object but its
  * answer was lost, the token tells this sink's own object apart from another writer's.
@@ -157,8 +157,7 @@ final class ObjectSink extends OutputStream {
                         .uploadId(uploadId)
                         .ifNoneMatch("*")
                         .multipartUpload(m -> m.parts(completed)));
-                return new StoredObject(written, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId(),
-                        response.bucketKeyEnabled());
+                return stored(response.serverSideEncryption(), response.ssekmsKeyId(), response.bucketKeyEnabled());
             } catch (SdkException e) {
                 return ownObjectAfter(e);
             }
@@ -327,8 +326,7 @@ final class ObjectSink extends OutputStream {
                                 .metadata(Map.of(TOKEN, token))
                                 .ifNoneMatch("*"),
                         RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, contentType));
-                return new StoredObject(length, encryptionOf(response.serverSideEncryption()), response.ssekmsKeyId(),
-                        response.bucketKeyEnabled());
+                return stored(response.serverSideEncryption(), response.ssekmsKeyId(), response.bucketKeyEnabled());
             } catch (SdkException e) {
                 return ownObjectAfter(e);
             }
@@ -352,21 +350,9 @@ final class ObjectSink extends OutputStream {
 
     /** The object at the key if this sink created it (see {@link #TOKEN}), as S3 describes it now. */
     private Optional<StoredObject> ownObject() {
-        HeadObjectResponse head;
-        try {
-            head = operations.client().headObject(b -> b.bucket(operations.target().bucket()).key(key));
-        } catch (SdkException e) {
-            if (S3Errors.isNotFound(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-        if (!token.equals(head.metadata().get(TOKEN))) {
-            return Optional.empty();
-        }
-        log.info("S3 had created {} although its answer was lost; the upload goes on with it", key);
-        return Optional.of(new StoredObject(written, encryptionOf(head.serverSideEncryption()), head.ssekmsKeyId(),
-                head.bucketKeyEnabled()));
+        Optional<HeadObjectResponse> own = operations.head(key).filter(head -> token.equals(head.metadata().get(TOKEN)));
+        own.ifPresent(head -> log.info("S3 had created {} although its answer was lost; the upload goes on with it", key));
+        return own.map(head -> stored(head.serverSideEncryption(), head.ssekmsKeyId(), head.bucketKeyEnabled()));
     }
 
     private void checkOpen() throws IllegalStateException {
@@ -375,7 +361,9 @@ final class ObjectSink extends OutputStream {
         }
     }
 
-    private static String encryptionOf(ServerSideEncryption encryption) {
-        return encryption == null || encryption == ServerSideEncryption.UNKNOWN_TO_SDK_VERSION ? null : encryption.toString();
+    /** The object of all the bytes written, with the encryption S3 reported for it. */
+    private StoredObject stored(ServerSideEncryption encryption, String kmsKeyId, Boolean bucketKey) {
+        boolean reported = encryption != null && encryption != ServerSideEncryption.UNKNOWN_TO_SDK_VERSION;
+        return new StoredObject(written, reported ? encryption.toString() : null, kmsKeyId, bucketKey);
     }
 }
