@@ -5,12 +5,13 @@ import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelRef;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 import org.springframework.stereotype.Component;
 
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -36,11 +37,41 @@ class IdempotentUploads {
     }
 
     /**
-     * The request's key, bare or as the draft's quoted string, or {@code null} without one.
+     * Runs {@code upload} with the request's key (or {@code null} without one), unless an earlier upload with that key
+     * stored a version, which is returned instead.
      *
-     * @throws InvalidRequestException when it is not 1 to 128 letters, digits or {@code . _ : + / = -}
+     * @throws InvalidRequestException       when the key is not 1 to 128 letters, digits or {@code . _ : + / = -}
+     * @throws IdempotencyKeyInUseException  when an upload with the key is running on this instance
+     * @throws IdempotencyKeyReusedException when the key stored a model with another digest than the request announces
      */
-    static String keyOf(HttpServletRequest request) {
+    Outcome upload(HttpServletRequest request, ModelRef model, Function<String, ModelDescriptor> upload) {
+        String key = keyOf(request);
+        if (key == null) {
+            return new Outcome(upload.apply(null), false);
+        }
+        String claim = model + "\n" + key;
+        if (!running.add(claim)) {
+            throw new IdempotencyKeyInUseException(key);
+        }
+        try {
+            Optional<ModelDescriptor> earlier = catalog.uploadedWith(model, key);
+            if (earlier.isEmpty()) {
+                return new Outcome(upload.apply(key), false);
+            }
+            ModelDescriptor stored = earlier.get();
+            String expectedSha256 = DigestHeaders.expectedSha256(request,
+                    !JakartaServletFileUpload.isMultipartContent(request));
+            if (expectedSha256 != null && !expectedSha256.equals(stored.sha256())) {
+                throw new IdempotencyKeyReusedException(key, stored, expectedSha256);
+            }
+            return new Outcome(stored, true);
+        } finally {
+            running.remove(claim);
+        }
+    }
+
+    /** The request's key, bare or as the draft's quoted string, or {@code null} without one. */
+    private static String keyOf(HttpServletRequest request) {
         String header = request.getHeader(KEY_HEADER);
         if (header == null) {
             return null;
@@ -54,33 +85,6 @@ class IdempotentUploads {
                     + "is a good key: a new one for each model you upload, the same one when you retry that upload).");
         }
         return key;
-    }
-
-    /**
-     * Runs {@code upload} unless an earlier upload with {@code key} stored a version, which is returned instead.
-     *
-     * @param expectedSha256 the digest this request announces for its model, or {@code null}
-     * @throws IdempotencyKeyInUseException  when an upload with the key is running on this instance
-     * @throws IdempotencyKeyReusedException when the key stored a model with another digest
-     */
-    Outcome upload(ModelRef model, String key, String expectedSha256, Supplier<ModelDescriptor> upload) {
-        String claim = model + "\n" + key;
-        if (!running.add(claim)) {
-            throw new IdempotencyKeyInUseException(key);
-        }
-        try {
-            Optional<ModelDescriptor> earlier = catalog.uploadedWith(model, key);
-            if (earlier.isEmpty()) {
-                return new Outcome(upload.get(), false);
-            }
-            ModelDescriptor stored = earlier.get();
-            if (expectedSha256 != null && !expectedSha256.equals(stored.sha256())) {
-                throw new IdempotencyKeyReusedException(key, stored, expectedSha256);
-            }
-            return new Outcome(stored, true);
-        } finally {
-            running.remove(claim);
-        }
     }
 
     /** The version an upload answers with, and whether an earlier attempt stored it. */

@@ -22,7 +22,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -120,13 +119,7 @@ class ModelController {
             @PathVariable @Parameter(example = "cpu_usage") String metric,
             @Parameter(hidden = true) HttpServletRequest request) {
         ModelRef model = new ModelRef(batch, metric, UploadRequestReader.queryParameter(request, "tag"));
-        String key = IdempotentUploads.keyOf(request);
-        if (key == null) {
-            return answer(model, new IdempotentUploads.Outcome(uploads.read(request, model, null, catalog::upload), false));
-        }
-        String expectedSha256 = DigestHeaders.expectedSha256(request, !JakartaServletFileUpload.isMultipartContent(request));
-        return answer(model, idempotentUploads.upload(model, key, expectedSha256,
-                () -> uploads.read(request, model, key, catalog::upload)));
+        return answer(model, idempotentUploads.upload(request, model, key -> uploads.read(request, model, key, catalog::upload)));
     }
 
     /** 201 for a version this request stored, 200 for one an earlier attempt with its Idempotency-Key stored. */

@@ -28,23 +28,17 @@ public class StorageStatus {
     }
 
     /**
-     * Bucket, prefix, region and mode, for health and info; batch files that store elsewhere add their targets, each
-     * with the circuit breaker of its region.
+     * Bucket, prefix, region, the region's circuit breaker and mode, for health and info; batch files that store
+     * elsewhere add their targets, described alike.
      */
     public Map<String, Object> describe() {
-        S3Target target = stores.defaultStore().target();
-        Map<String, Object> details = new LinkedHashMap<>(describe(target));
-        details.put("mode", target.localMode() ? "local" : "s3");
+        Map<String, Object> details = describe(stores.defaultStore());
+        details.put("mode", stores.defaultStore().target().localMode() ? "local" : "s3");
         details.put("credentials", credentialsSource());
-        List<Map<String, Object>> others = stores.all().stream().skip(1).map(store -> {
-            Map<String, Object> other = describe(store.target());
-            other.put("circuit_breaker", breakerState(store));
-            return other;
-        }).toList();
+        List<Map<String, Object>> others = stores.all().stream().skip(1).map(StorageStatus::describe).toList();
         if (!others.isEmpty()) {
             details.put("batch_targets", others);
         }
-        details.put("circuit_breaker", breakerState(stores.defaultStore()));
         Set<String> missing = stores.defaultStore().operations().missingPermissions().missing();
         if (!missing.isEmpty()) {
             details.put("missing_permissions", missing);
@@ -80,15 +74,13 @@ public class StorageStatus {
                 .collect(Collectors.joining(" + "));
     }
 
-    private static String breakerState(TargetStore store) {
-        return store.operations().breaker().state().name().toLowerCase(Locale.ROOT);
-    }
-
-    private static Map<String, Object> describe(S3Target target) {
+    private static Map<String, Object> describe(TargetStore store) {
+        S3Target target = store.target();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("bucket", target.bucket());
         details.put("prefix", target.prefix());
         details.put("region", target.region());
+        details.put("circuit_breaker", store.operations().breaker().state().name().toLowerCase(Locale.ROOT));
         return details;
     }
 
