@@ -18,7 +18,7 @@ import java.util.Set;
  *              {@code other}
  * @param batch the batch named in the path, or {@code null}
  */
-record Operation(String name, String batch) {
+public record Operation(String name, String batch) {
 
     static final String UPLOAD = "upload";
     static final String DOWNLOAD = "download";

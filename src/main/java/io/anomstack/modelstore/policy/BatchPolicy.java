@@ -3,7 +3,7 @@ package io.anomstack.modelstore.policy;
 import io.anomstack.modelstore.catalog.RetentionRule;
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.storage.S3SettingRules;
-import io.anomstack.modelstore.storage.StorageTarget;
+import io.anomstack.modelstore.storage.BatchPlacement;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
@@ -43,7 +43,7 @@ public record BatchPolicy(String batch, String bucket, String prefix, String reg
     }
 
     /** Bucket, region and prefix: the identity of the place this batch's objects live. */
-    public StorageTarget storageTarget() {
-        return new StorageTarget(bucket, region, prefix);
+    public BatchPlacement placement() {
+        return new BatchPlacement(bucket, region, prefix);
     }
 }

@@ -2,7 +2,7 @@ package io.anomstack.modelstore.policy;
 
 import io.anomstack.modelstore.storage.ObjectSettings;
 import io.anomstack.modelstore.storage.S3StorageProperties;
-import io.anomstack.modelstore.storage.StorageTarget;
+import io.anomstack.modelstore.storage.BatchPlacement;
 import io.anomstack.modelstore.storage.UploadProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,27 +63,27 @@ class BatchPolicyConfiguration {
      * name, so every request of a batch (uploads, listings, pointers, aliases) goes to the same place.
      */
     @Bean
-    StorageTarget.PerBatch storageTargetPerBatch(BatchPolicies policies) {
-        StorageTarget defaultTarget = policies.defaults().storageTarget();
-        Set<StorageTarget> targets = new LinkedHashSet<>();
+    BatchPlacement.PerBatch storageTargetPerBatch(BatchPolicies policies) {
+        BatchPlacement defaultTarget = policies.defaults().placement();
+        Set<BatchPlacement> targets = new LinkedHashSet<>();
         targets.add(defaultTarget);
         policies.configuredPolicies().stream()
-                .filter(policy -> !policy.storageTarget().equals(defaultTarget))
+                .filter(policy -> !policy.placement().equals(defaultTarget))
                 .forEach(policy -> {
-                    targets.add(policy.storageTarget());
+                    targets.add(policy.placement());
                     log.info("Batch {} ({}) is stored in bucket {}, region {}, prefix '{}'.", policy.batch(),
                             policy.source(), policy.bucket() == null ? defaultTarget.bucket() : policy.bucket(),
                             policy.region(), policy.prefix());
                 });
-        List<StorageTarget> all = List.copyOf(targets);
-        return new StorageTarget.PerBatch() {
+        List<BatchPlacement> all = List.copyOf(targets);
+        return new BatchPlacement.PerBatch() {
             @Override
-            public StorageTarget forBatch(String batch) {
-                return policies.policyFor(batch).storageTarget();
+            public BatchPlacement forBatch(String batch) {
+                return policies.policyFor(batch).placement();
             }
 
             @Override
-            public List<StorageTarget> all() {
+            public List<BatchPlacement> all() {
                 return all;
             }
         };

@@ -3,7 +3,7 @@ package io.anomstack.modelstore.policy;
 import io.anomstack.modelstore.catalog.RetentionRule;
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.storage.S3SettingRules;
-import io.anomstack.modelstore.storage.StorageTarget;
+import io.anomstack.modelstore.storage.BatchPlacement;
 import io.anomstack.modelstore.storage.S3StorageProperties;
 import io.anomstack.modelstore.storage.UploadProperties;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -53,8 +53,8 @@ public record BatchPolicyDefaults(String bucket, String prefix, String region, S
     }
 
     /** Bucket, region and prefix of the batches without a file of their own. */
-    public StorageTarget storageTarget() {
-        return new StorageTarget(bucket, region, prefix);
+    public BatchPlacement placement() {
+        return new BatchPlacement(bucket, region, prefix);
     }
 
     /** The policy of a batch that has no file of its own. */

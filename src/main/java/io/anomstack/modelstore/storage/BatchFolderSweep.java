@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,14 +25,14 @@ final class BatchFolderSweep {
 
     private static final Logger log = LoggerFactory.getLogger(BatchFolderSweep.class);
 
-    private final TargetStores stores;
-    private final ActiveUploads active;
+    private final LocationStores stores;
+    private final WritesInProgress active;
     private final DescriptorCodec codec;
     private final SupersededMarks marks;
     private final Counter orphansDeleted;
     private final Counter pointersMoved;
 
-    BatchFolderSweep(TargetStores stores, ActiveUploads active, DescriptorCodec codec, SupersededMarks marks,
+    BatchFolderSweep(LocationStores stores, WritesInProgress active, DescriptorCodec codec, SupersededMarks marks,
                      MeterRegistry registry) {
         this.stores = stores;
         this.active = active;
@@ -49,8 +50,8 @@ final class BatchFolderSweep {
      * One pass over the batch folders under a target's prefix, one folder at a time, so that memory follows the largest
      * batch, not the bucket; returns how many orphans it deleted and pointers it moved.
      */
-    int sweep(TargetStore store, Instant staleBefore) {
-        S3Operations operations = store.operations();
+    int sweep(LocationStore store, Instant staleBefore) {
+        ObjectRequests operations = store.operations();
         int count = 0;
         for (String batch : operations.listFolders(store.layout().prefix())) {
             String folder = store.layout().batchFolder(batch);
@@ -63,8 +64,8 @@ final class BatchFolderSweep {
         return count;
     }
 
-    private int deleteOrphans(TargetStore store, List<S3Object> objects, Instant staleBefore) {
-        S3Operations operations = store.operations();
+    private int deleteOrphans(LocationStore store, List<S3Object> objects, Instant staleBefore) {
+        ObjectRequests operations = store.operations();
         Set<String> keys = objects.stream().map(S3Object::key).collect(Collectors.toSet());
         int count = 0;
         for (S3Object object : objects) {
@@ -84,7 +85,7 @@ final class BatchFolderSweep {
     }
 
     /** Carries the token of an upload of the service's ({@link ObjectSink#TOKEN}): no object of anybody else's is taken. */
-    private static boolean writtenByTheService(S3Operations operations, String key) {
+    private static boolean writtenByTheService(ObjectRequests operations, String key) {
         return operations.call("reading the metadata of " + key, () -> operations.head(key)
                 .filter(head -> head.metadata().containsKey(ObjectSink.TOKEN)).isPresent());
     }
@@ -96,7 +97,7 @@ final class BatchFolderSweep {
      * move is the upload's own (forward only, conditional), safe even while that upload is still running. Costs no
      * request for a model whose pointer is not behind. (A model with no pointer at all gets one on its first read.)
      */
-    private int catchUpLatest(TargetStore store, List<S3Object> objects) {
+    private int catchUpLatest(LocationStore store, List<S3Object> objects) {
         Map<String, Instant> pointerWritten = new HashMap<>();
         Map<String, S3Object> newestDocument = new HashMap<>();
         for (S3Object object : objects) {
@@ -118,7 +119,7 @@ final class BatchFolderSweep {
             Optional<ModelDescriptor> newest = store.operations().read(documentKey).flatMap(this::descriptor);
             // Its batch's own store moves the pointer, and only for a document lying where that store keeps it: the
             // listing of a prefix also holds the batches of targets nested in it.
-            TargetStore owner = newest.map(version -> stores.forBatch(version.batch())).orElse(null);
+            LocationStore owner = newest.map(version -> stores.forBatch(version.batch())).orElse(null);
             if (owner == null || !owner.target().bucket().equals(store.target().bucket())
                     || !owner.layout().metadataKey(newest.get().ref(), newest.get().versionId()).equals(documentKey)) {
                 continue;
@@ -137,7 +138,7 @@ final class BatchFolderSweep {
     }
 
     /** A metadata document the service can read; another is not the sweep's to act on. */
-    private Optional<ModelDescriptor> descriptor(S3Operations.Document document) {
+    private Optional<ModelDescriptor> descriptor(ObjectRequests.Document document) {
         try {
             return Optional.of(codec.read(document.bytes()));
         } catch (JacksonException e) {

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.catalog.StoreUnavailableException;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 
@@ -10,10 +11,10 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
  */
 final class BucketVersioning {
 
-    private final S3Operations operations;
+    private final ObjectRequests operations;
     private volatile Boolean versioned;
 
-    BucketVersioning(S3Operations operations) {
+    BucketVersioning(ObjectRequests operations) {
         this.operations = operations;
     }
 

@@ -1,5 +1,7 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectRequests;
+import io.anomstack.modelstore.s3.PreconditionFailedException;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.StoreUnavailableException;
@@ -20,14 +22,14 @@ final class LatestPointers {
     private static final int ATTEMPTS = 50;
     private static final int LOCK_STRIPES = 64;
 
-    private final S3Operations operations;
+    private final ObjectRequests operations;
     private final S3KeyLayout layout;
     private final DescriptorCodec codec;
     private final ReadCache cache;
     private final ObjectSettings.PerBatch settings;
     private final Object[] locks = new Object[LOCK_STRIPES];
 
-    LatestPointers(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, ReadCache cache,
+    LatestPointers(ObjectRequests operations, S3KeyLayout layout, DescriptorCodec codec, ReadCache cache,
                    ObjectSettings.PerBatch settings) {
         this.operations = operations;
         this.settings = settings;

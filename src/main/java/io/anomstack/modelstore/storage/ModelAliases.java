@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.VersionId;
@@ -15,12 +16,12 @@ import java.util.TreeMap;
  */
 final class ModelAliases {
 
-    private final S3Operations operations;
+    private final ObjectRequests operations;
     private final S3KeyLayout layout;
     private final DescriptorCodec codec;
     private final ObjectSettings.PerBatch settings;
 
-    ModelAliases(S3Operations operations, S3KeyLayout layout, DescriptorCodec codec, ObjectSettings.PerBatch settings) {
+    ModelAliases(ObjectRequests operations, S3KeyLayout layout, DescriptorCodec codec, ObjectSettings.PerBatch settings) {
         this.settings = settings;
         this.operations = operations;
         this.layout = layout;

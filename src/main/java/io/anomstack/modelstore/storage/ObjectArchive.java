@@ -1,5 +1,7 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectRequests;
+import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.catalog.ArchiveState;
 import io.anomstack.modelstore.catalog.ArchiveState.RestoreStatus;
 import io.anomstack.modelstore.catalog.RestoreTier;
@@ -33,7 +35,7 @@ final class ObjectArchive {
     enum RestoreAnswer { STARTED, IN_PROGRESS, ALREADY_RESTORED, NOT_ARCHIVED }
 
     /** The object's archive state, or empty when it does not exist. */
-    Optional<ArchiveState> state(S3Operations operations, String key) {
+    Optional<ArchiveState> state(ObjectRequests operations, String key) {
         return operations.call("inspecting " + key, () -> operations.head(key)
                 .map(head -> parse(head.storageClassAsString(), head.archiveStatusAsString(), head.restore())));
     }
@@ -43,8 +45,8 @@ final class ObjectArchive {
      *
      * @param days how long the restored copy stays; null for Intelligent-Tiering, which refuses a number of days
      */
-    RestoreAnswer restore(S3Operations operations, String key, Integer days, RestoreTier tier) {
-        S3Target target = operations.target();
+    RestoreAnswer restore(ObjectRequests operations, String key, Integer days, RestoreTier tier) {
+        S3Location target = operations.target();
         return operations.call("restoring " + key, () -> {
             try {
                 int status = operations.client().restoreObject(b -> b.bucket(target.bucket()).key(key)
@@ -70,7 +72,7 @@ final class ObjectArchive {
         });
     }
 
-    private static StoreAccessException restoreDenied(S3Target target, String key, Integer days, RestoreTier tier,
+    private static StoreAccessException restoreDenied(S3Location target, String key, Integer days, RestoreTier tier,
                                                       S3Exception e) {
         String request = (days == null ? "{" : "{\"Days\":" + days + ",") + "\"GlacierJobParameters\":{\"Tier\":\""
                 + tier.token() + "\"}}";

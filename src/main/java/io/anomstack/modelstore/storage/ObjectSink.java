@@ -1,5 +1,9 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectRequests;
+import io.anomstack.modelstore.s3.PreconditionFailedException;
+import io.anomstack.modelstore.s3.S3Errors;
+import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.catalog.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +59,7 @@ final class ObjectSink extends OutputStream {
     record StoredObject(long storedBytes, String encryption, String kmsKeyId, Boolean bucketKey) {
     }
 
-    private final S3Operations operations;
+    private final ObjectRequests operations;
     private final String key;
     private final String contentType;
     private final String contentEncoding;
@@ -65,7 +69,7 @@ final class ObjectSink extends OutputStream {
     private final Executor uploads;
     private final Semaphore inFlight;
     private final PartBuffers buffers;
-    private final ActiveUploads active;
+    private final WritesInProgress active;
     private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final String token = UUID.randomUUID().toString();
@@ -82,8 +86,8 @@ final class ObjectSink extends OutputStream {
      * @param settings        the batch's storage class and encryption
      * @param expectedBytes   how many bytes the object is expected to have (a hint: it may have more), or -1
      */
-    ObjectSink(S3Operations operations, String key, String contentType, String contentEncoding, ObjectSettings settings,
-               int partSize, long expectedBytes, int maxInFlight, PartBuffers buffers, ActiveUploads active,
+    ObjectSink(ObjectRequests operations, String key, String contentType, String contentEncoding, ObjectSettings settings,
+               int partSize, long expectedBytes, int maxInFlight, PartBuffers buffers, WritesInProgress active,
                Executor uploads) {
         this.operations = operations;
         this.key = key;
@@ -148,7 +152,7 @@ final class ObjectSink extends OutputStream {
             sendPart();
         }
         List<CompletedPart> completed = awaitParts();
-        S3Target target = operations.target();
+        S3Location target = operations.target();
         StoredObject stored = operations.call("completing the upload of " + key, () -> {
             try {
                 CompleteMultipartUploadResponse response = operations.client().completeMultipartUpload(b -> b
@@ -271,7 +275,7 @@ final class ObjectSink extends OutputStream {
     }
 
     private String createUpload() {
-        S3Target target = operations.target();
+        S3Location target = operations.target();
         return operations.call("starting the upload of " + key, () -> operations.client()
                 .createMultipartUpload(b -> b.bucket(target.bucket())
                         .key(key)
@@ -287,7 +291,7 @@ final class ObjectSink extends OutputStream {
     }
 
     private CompletedPart uploadPart(int number, byte[] part, int length) {
-        S3Target target = operations.target();
+        S3Location target = operations.target();
         UploadPartResponse response = operations.call("uploading part " + number + " of " + key,
                 () -> operations.client().uploadPart(b -> b.bucket(target.bucket())
                                 .key(key)
@@ -310,7 +314,7 @@ final class ObjectSink extends OutputStream {
     }
 
     private StoredObject putSingle() {
-        S3Target target = operations.target();
+        S3Location target = operations.target();
         byte[] bytes = buffer == null ? new byte[0] : buffer;
         int length = filled;
         return operations.call("uploading " + key, () -> {

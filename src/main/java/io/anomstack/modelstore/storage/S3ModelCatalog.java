@@ -1,5 +1,9 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectArchivedException;
+import io.anomstack.modelstore.s3.ObjectRequests;
+import io.anomstack.modelstore.s3.PreconditionFailedException;
+import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.catalog.ArchiveState;
 import io.anomstack.modelstore.catalog.InvalidRequestException;
 import io.anomstack.modelstore.catalog.ModelArchivedException;
@@ -60,7 +64,7 @@ final class S3ModelCatalog implements ModelCatalog {
     /** How many of a model's newest versions an Idempotency-Key is looked for in, besides latest. */
     private static final int IDEMPOTENCY_WINDOW = 10;
 
-    private final TargetStores stores;
+    private final LocationStores stores;
     private final SupersededMarks marks;
     private final PageCursors cursors;
     private final DescriptorCodec codec;
@@ -70,13 +74,13 @@ final class S3ModelCatalog implements ModelCatalog {
     private final Executor readExecutor;
     private final Clock clock;
     private final ObjectSettings.PerBatch settings;
-    private final ActiveUploads active;
+    private final WritesInProgress active;
     /** Holds no configuration, only which buckets' missing s3:RestoreObject was logged already. */
     private final ObjectArchive archive = new ObjectArchive();
 
-    S3ModelCatalog(TargetStores stores, DescriptorCodec codec, VersionIdGenerator versionIds, ReadCache cache,
+    S3ModelCatalog(LocationStores stores, DescriptorCodec codec, VersionIdGenerator versionIds, ReadCache cache,
                    ObjectSettings.PerBatch settings, SupersededMarks marks, PageCursors cursors, long maxModelBytes,
-                   Executor readExecutor, ActiveUploads active, Clock clock) {
+                   Executor readExecutor, WritesInProgress active, Clock clock) {
         this.stores = stores;
         this.active = active;
         this.cursors = cursors;
@@ -93,7 +97,7 @@ final class S3ModelCatalog implements ModelCatalog {
     @Override
     public ModelDescriptor upload(ModelUpload upload) {
         ModelRef model = upload.model();
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         String extension = S3KeyLayout.extensionOf(upload.fileName());
         if (upload.declaredLength() > maxModelBytes) {
             throw new ModelTooLargeException(maxModelBytes);
@@ -110,7 +114,7 @@ final class S3ModelCatalog implements ModelCatalog {
         }
     }
 
-    private ModelDescriptor storeAndCommit(ModelUpload upload, TargetStore store, VersionId version, String modelKey,
+    private ModelDescriptor storeAndCommit(ModelUpload upload, LocationStore store, VersionId version, String modelKey,
                                            ObjectSettings objectSettings) {
         ModelRef model = upload.model();
         MeasuredInputStream body = new MeasuredInputStream(upload.body(), maxModelBytes, upload.declaredLength());
@@ -123,7 +127,7 @@ final class S3ModelCatalog implements ModelCatalog {
         ModelDescriptor descriptor;
         try {
             Map<String, Object> metadata = upload.metadata().read();
-            S3Target target = store.operations().target();
+            S3Location target = store.operations().target();
             ObjectSink.StoredObject object = stored.object();
             descriptor = new ModelDescriptor(model.batch(), model.metric(), model.tag(), version.value(),
                     clock.instant(), body.count(), object.storedBytes(), body.sha256Hex(), upload.contentType(),
@@ -166,7 +170,7 @@ final class S3ModelCatalog implements ModelCatalog {
      *
      * @throws PreconditionFailedException when another writer committed this version
      */
-    private static void commit(TargetStore store, String metadataKey, byte[] json, ObjectSettings objectSettings) {
+    private static void commit(LocationStore store, String metadataKey, byte[] json, ObjectSettings objectSettings) {
         try {
             store.operations().writeDocument(metadataKey, json, null, objectSettings);
         } catch (PreconditionFailedException e) {
@@ -191,7 +195,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public List<ModelSummary> models(String batch) {
-        TargetStore store = stores.forBatch(batch);
+        LocationStore store = stores.forBatch(batch);
         ModelNames.require("batch", batch);
         List<ModelRef> models = store.operations().listKeys(store.layout().batchFolder(batch), false).stream()
                 .flatMap(key -> store.layout().modelOfLatestKey(batch, key).stream())
@@ -229,7 +233,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public ModelDescriptor latest(ModelRef model) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         return store.pointers().read(model).map(LatestPointer::descriptor)
                 .map(latest -> latest.pinned() == null ? latest.asLatest(false) : latest)
                 .orElseGet(() -> repairLatest(model));
@@ -246,7 +250,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public ModelContent open(ModelDescriptor version) {
-        TargetStore store = stores.forBatch(version.batch());
+        LocationStore store = stores.forBatch(version.batch());
         if (cache.keepsModel(version.storedBytes())) {
             byte[] stored = cachedModel(version);
             return new ModelContent(version, new ByteArrayInputStream(stored));
@@ -286,7 +290,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public ModelContent openRange(ModelDescriptor version, long first, long last) {
-        TargetStore store = stores.forBatch(version.batch());
+        LocationStore store = stores.forBatch(version.batch());
         if (cache.keepsModel(version.storedBytes())) {
             byte[] stored = cachedModel(version);
             return new ModelContent(version, new ByteArrayInputStream(stored, (int) first, (int) (last - first + 1)));
@@ -297,9 +301,9 @@ final class S3ModelCatalog implements ModelCatalog {
     }
 
     private byte[] cachedModel(ModelDescriptor version) {
-        TargetStore store = stores.forBatch(version.batch());
+        LocationStore store = stores.forBatch(version.batch());
         return readModel(version, () -> cache.model(version.key(),
-                        () -> store.operations().read(version.key()).map(S3Operations.Document::bytes)))
+                        () -> store.operations().read(version.key()).map(ObjectRequests.Document::bytes)))
                 .orElseThrow(() -> ModelNotFoundException.version(version.ref(), version.versionId()));
     }
 
@@ -347,7 +351,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public RestoreResult restore(ModelRef model, VersionId version, int days, RestoreTier tier) {
-        S3Operations operations = stores.forBatch(model.batch()).operations();
+        ObjectRequests operations = stores.forBatch(model.batch()).operations();
         ModelDescriptor descriptor = version(model, version);
         ArchiveState before = archive.state(operations, descriptor.key())
                 .orElseThrow(() -> ModelNotFoundException.version(model, version));
@@ -392,7 +396,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public void deleteVersion(ModelRef model, VersionId version) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         ModelDescriptor descriptor = version(model, version);
         List<String> aliasing = store.aliases().all(model).entrySet().stream()
                 .filter(alias -> alias.getValue().equals(version)).map(Map.Entry::getKey).toList();
@@ -406,7 +410,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public ModelDescriptor pinLatest(ModelRef model, VersionId version) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         ModelDescriptor pinned = version(model, version);
         requireReadable(pinned);
         marks.inUse(store, pinned);
@@ -416,20 +420,20 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public Map<String, VersionId> aliases(ModelRef model) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         return store.aliases().all(model);
     }
 
     @Override
     public ModelDescriptor alias(ModelRef model, String alias) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         ModelNames.require("alias", alias);
         return store.aliases().get(model, alias).orElseThrow(() -> ModelNotFoundException.alias(model, alias));
     }
 
     @Override
     public ModelDescriptor setAlias(ModelRef model, String alias, VersionId version) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         ModelNames.require("alias", alias);
         ModelDescriptor target = version(model, version);
         requireReadable(target);
@@ -442,7 +446,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public void deleteAlias(ModelRef model, String alias) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         ModelNames.require("alias", alias);
         Optional<ModelDescriptor> before = store.aliases().get(model, alias);
         if (!store.aliases().delete(model, alias)) {
@@ -453,7 +457,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public PruneResult prune(ModelRef model, RetentionRule rule, boolean dryRun) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         List<VersionId> newestFirst = new ArrayList<>(listVersions(model));
         newestFirst.sort(Comparator.reverseOrder());
         if (newestFirst.isEmpty()) {
@@ -486,7 +490,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     /** Deletes a version no alias or pointer shows: its metadata first, so that it stops being listed. */
     private void removeVersion(ModelRef model, VersionId version) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         ModelDescriptor descriptor = readDescriptor(model, version);
         if (descriptor == null) {
             return;
@@ -499,7 +503,7 @@ final class S3ModelCatalog implements ModelCatalog {
 
     @Override
     public void deleteModel(ModelRef model) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         List<String> keys = new ArrayList<>(store.operations().listKeys(store.layout().modelFolder(model), true));
         keys.addAll(store.aliases().keys(model));
         if (keys.isEmpty()) {
@@ -516,21 +520,21 @@ final class S3ModelCatalog implements ModelCatalog {
     }
 
     private List<VersionId> listVersions(ModelRef model) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         return store.operations().listKeys(store.layout().metadataKeyPrefix(model), true).stream()
                 .flatMap(key -> store.layout().versionOfMetadataKey(key).stream())
                 .toList();
     }
 
     private ModelDescriptor readDescriptor(ModelRef model, VersionId version) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         String key = store.layout().metadataKey(model, version);
         return cache.descriptor(key, () -> store.operations().read(key).map(doc -> codec.read(doc.bytes()))).orElse(null);
     }
 
     /** Rebuilds a missing pointer from the listing (after a crash between commit and pointer update). */
     private ModelDescriptor repairLatest(ModelRef model) {
-        TargetStore store = stores.forBatch(model.batch());
+        LocationStore store = stores.forBatch(model.batch());
         ModelDescriptor newest = newestVersion(model);
         if (newest == null) {
             throw ModelNotFoundException.model(model);

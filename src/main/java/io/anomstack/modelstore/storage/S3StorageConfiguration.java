@@ -1,5 +1,14 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.CircuitBreakerProperties;
+import io.anomstack.modelstore.s3.EmbeddedS3Server;
+import io.anomstack.modelstore.s3.MissingPermissions;
+import io.anomstack.modelstore.s3.ObjectRequests;
+import io.anomstack.modelstore.s3.S3CircuitBreaker;
+import io.anomstack.modelstore.s3.S3CircuitBreakerMetrics;
+import io.anomstack.modelstore.s3.S3ClientProperties;
+import io.anomstack.modelstore.s3.S3Clients;
+import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.bucket.BucketProperties;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.PageCursors;
@@ -33,7 +42,7 @@ import java.util.concurrent.Executors;
  * local mode points the same client at an embedded S3 server with generated credentials.
  */
 @Configuration(proxyBeanMethods = false)
-class S3StorageConfiguration {
+public class S3StorageConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(S3StorageConfiguration.class);
 
@@ -51,8 +60,8 @@ class S3StorageConfiguration {
     }
 
     @Bean
-    S3Target s3Target(S3StorageProperties properties) {
-        return new S3Target(
+    S3Location s3Target(S3StorageProperties properties) {
+        return new S3Location(
                 properties.localMode() ? LOCAL_BUCKET : properties.bucket(),
                 properties.prefix(),
                 properties.region(),
@@ -88,18 +97,18 @@ class S3StorageConfiguration {
     }
 
     @Bean
-    S3CircuitBreakerMetrics s3CircuitBreakerMetrics(S3Clients clients, TargetStores stores) {
+    S3CircuitBreakerMetrics s3CircuitBreakerMetrics(S3Clients clients, LocationStores stores) {
         // The stores open the breakers of their regions: built after them, the meters cover every one.
         return new S3CircuitBreakerMetrics(clients);
     }
 
     @Bean
-    ActiveUploads activeUploads() {
-        return new ActiveUploads();
+    WritesInProgress writesInProgress() {
+        return new WritesInProgress();
     }
 
     @Bean(destroyMethod = "close")
-    StaleUploadSweep staleUploadSweep(TargetStores stores, ActiveUploads active, DescriptorCodec codec,
+    StaleUploadSweep staleUploadSweep(LocationStores stores, WritesInProgress active, DescriptorCodec codec,
                                       SupersededMarks marks, MultipartSweepProperties settings, MeterRegistry registry) {
         return new StaleUploadSweep(stores, active, new BatchFolderSweep(stores, active, codec, marks, registry), settings,
                 Clock.systemUTC(), registry);
@@ -113,7 +122,7 @@ class S3StorageConfiguration {
 
     /** The client of the service's own bucket's region (closed with the others by {@link S3Clients}). */
     @Bean(destroyMethod = "")
-    S3Client s3Client(S3Clients clients, S3Target target) {
+    S3Client s3Client(S3Clients clients, S3Location target) {
         return clients.forRegion(target.region());
     }
 
@@ -124,7 +133,7 @@ class S3StorageConfiguration {
 
     /** Requests on the service's own bucket and prefix. */
     @Bean
-    S3Operations s3Operations(TargetStores stores) {
+    ObjectRequests objectRequests(LocationStores stores) {
         return stores.defaultStore().operations();
     }
 
@@ -167,23 +176,23 @@ class S3StorageConfiguration {
      * bucket lives in the embedded server, which creates them.
      */
     @Bean
-    TargetStores targetStores(StorageTarget.PerBatch placement, S3Clients clients, S3Target defaultTarget,
+    LocationStores locationStores(BatchPlacement.PerBatch placement, S3Clients clients, S3Location defaultTarget,
                               MissingPermissions missingPermissions,
                               DescriptorCodec codec, ReadCache cache, ObjectSettings.PerBatch objectSettings,
-                              UploadProperties uploads, S3ClientProperties client, ActiveUploads active,
+                              UploadProperties uploads, S3ClientProperties client, WritesInProgress active,
                               ExecutorService s3PartUploadExecutor) {
-        return new TargetStores(placement, where -> {
-            S3Target target = new S3Target(where.bucket() == null ? defaultTarget.bucket() : where.bucket(),
+        return new LocationStores(placement, where -> {
+            S3Location target = new S3Location(where.bucket() == null ? defaultTarget.bucket() : where.bucket(),
                     where.prefix(), where.region(), defaultTarget.localMode(), defaultTarget.partSize());
             S3Client s3 = clients.forRegion(target.region());
             if (target.localMode()) {
                 createLocalBucket(s3, target.bucket());
             }
             // A stream may read its rest again as often as a request may be retried.
-            S3Operations operations = new S3Operations(s3, target, missingPermissions, clients.breakerFor(target.region()),
+            ObjectRequests operations = new ObjectRequests(s3, target, missingPermissions, clients.breakerFor(target.region()),
                     client.maxAttempts() - 1);
             S3KeyLayout layout = new S3KeyLayout(target.prefix());
-            return new TargetStore(operations, layout,
+            return new LocationStore(operations, layout,
                     new LatestPointers(operations, layout, codec, cache, objectSettings),
                     new ModelAliases(operations, layout, codec, objectSettings),
                     new BucketVersioning(operations),
@@ -193,9 +202,9 @@ class S3StorageConfiguration {
     }
 
     @Bean
-    ModelCatalog modelCatalog(TargetStores stores, DescriptorCodec codec, ReadCache cache, ModelStoreProperties properties,
+    ModelCatalog modelCatalog(LocationStores stores, DescriptorCodec codec, ReadCache cache, ModelStoreProperties properties,
                               ObjectSettings.PerBatch objectSettings, ExecutorService s3ReadExecutor,
-                              SupersededMarks marks, ActiveUploads active) {
+                              SupersededMarks marks, WritesInProgress active) {
         return new S3ModelCatalog(stores, codec, new VersionIdGenerator(Clock.systemUTC()), cache, objectSettings,
                 marks, new PageCursors(cursorSecret(properties, stores)), properties.maxModelSize().toBytes(),
                 s3ReadExecutor, active, Clock.systemUTC());
@@ -205,8 +214,8 @@ class S3StorageConfiguration {
      * MODELSTORE_CURSOR_SECRET, or else one derived from the bucket and prefix: the same on every replica, so paging
      * works behind a load balancer, but only the configured secret makes cursors impossible to forge.
      */
-    private static String cursorSecret(ModelStoreProperties properties, TargetStores stores) {
-        S3Target target = stores.defaultStore().target();
+    private static String cursorSecret(ModelStoreProperties properties, LocationStores stores) {
+        S3Location target = stores.defaultStore().target();
         return properties.cursorSecret().isBlank() ? "anomstack-model-store:" + target.bucket() + "/" + target.prefix()
                 : properties.cursorSecret();
     }

@@ -1,5 +1,8 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectRequests;
+import io.anomstack.modelstore.s3.S3Errors;
+import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.catalog.ModelStoreException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,8 +42,8 @@ final class StaleUploadSweep implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StaleUploadSweep.class);
 
-    private final TargetStores stores;
-    private final ActiveUploads active;
+    private final LocationStores stores;
+    private final WritesInProgress active;
     private final MultipartSweepProperties settings;
     private final Clock clock;
     private final BatchFolderSweep batchFolders;
@@ -51,7 +54,7 @@ final class StaleUploadSweep implements AutoCloseable {
         return thread;
     });
 
-    StaleUploadSweep(TargetStores stores, ActiveUploads active, BatchFolderSweep batchFolders,
+    StaleUploadSweep(LocationStores stores, WritesInProgress active, BatchFolderSweep batchFolders,
                      MultipartSweepProperties settings, Clock clock, MeterRegistry registry) {
         this.stores = stores;
         this.active = active;
@@ -87,7 +90,7 @@ final class StaleUploadSweep implements AutoCloseable {
     int run() {
         Instant staleBefore = clock.instant().minus(settings.maxAge());
         int count = 0;
-        for (TargetStore store : sweptStores()) {
+        for (LocationStore store : sweptStores()) {
             try {
                 count += abortStaleUploads(store.operations(), staleBefore);
                 count += batchFolders.sweep(store, staleBefore);
@@ -99,8 +102,8 @@ final class StaleUploadSweep implements AutoCloseable {
         return count;
     }
 
-    private int abortStaleUploads(S3Operations operations, Instant staleBefore) {
-        S3Target target = operations.target();
+    private int abortStaleUploads(ObjectRequests operations, Instant staleBefore) {
+        S3Location target = operations.target();
         List<MultipartUpload> uploads = operations.optional("s3:ListBucketMultipartUploads",
                 "Multipart uploads that failed while S3 was unreachable are not swept; the bucket's lifecycle rule for "
                         + "incomplete uploads removes them.",
@@ -129,7 +132,7 @@ final class StaleUploadSweep implements AutoCloseable {
         return initiated == null ? settings.maxAge().isZero() : !initiated.isAfter(staleBefore);
     }
 
-    private static boolean abort(S3Operations operations, MultipartUpload upload) {
+    private static boolean abort(ObjectRequests operations, MultipartUpload upload) {
         return operations.optional("s3:AbortMultipartUpload",
                 "Stale multipart uploads stay until the bucket's lifecycle rule for incomplete uploads removes them.",
                 "aborting the stale upload of " + upload.key(),
@@ -150,12 +153,12 @@ final class StaleUploadSweep implements AutoCloseable {
     }
 
     /** One store per bucket and prefix, leaving out prefixes inside another swept one of the same bucket. */
-    private List<TargetStore> sweptStores() {
-        List<TargetStore> all = new ArrayList<>(stores.all());
-        all.sort(Comparator.comparing((TargetStore store) -> store.target().bucket())
+    private List<LocationStore> sweptStores() {
+        List<LocationStore> all = new ArrayList<>(stores.all());
+        all.sort(Comparator.comparing((LocationStore store) -> store.target().bucket())
                 .thenComparing(store -> store.target().prefix()));
-        List<TargetStore> swept = new ArrayList<>();
-        for (TargetStore store : all) {
+        List<LocationStore> swept = new ArrayList<>();
+        for (LocationStore store : all) {
             boolean covered = swept.stream().anyMatch(kept -> kept.target().bucket().equals(store.target().bucket())
                     && store.target().prefix().startsWith(kept.target().prefix()));
             if (!covered) {

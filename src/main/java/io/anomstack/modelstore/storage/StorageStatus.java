@@ -1,5 +1,7 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.S3CircuitBreaker;
+import io.anomstack.modelstore.s3.S3Location;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.useragent.BusinessMetricFeatureId;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -21,9 +23,9 @@ public class StorageStatus {
     /** Kubernetes gives a probe 1 second by default: a check that hangs on a silent S3 must end soon after. */
     static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
 
-    private final TargetStores stores;
+    private final LocationStores stores;
 
-    StorageStatus(TargetStores stores) {
+    StorageStatus(LocationStores stores) {
         this.stores = stores;
     }
 
@@ -74,8 +76,8 @@ public class StorageStatus {
                 .collect(Collectors.joining(" + "));
     }
 
-    private static Map<String, Object> describe(TargetStore store) {
-        S3Target target = store.target();
+    private static Map<String, Object> describe(LocationStore store) {
+        S3Location target = store.target();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("bucket", target.bucket());
         details.put("prefix", target.prefix());
@@ -93,7 +95,7 @@ public class StorageStatus {
         if (failingFast.isPresent()) {
             return failingFast;
         }
-        for (TargetStore store : stores.all()) {
+        for (LocationStore store : stores.all()) {
             try {
                 store.operations().checkBucket(CHECK_TIMEOUT);
             } catch (RuntimeException e) {

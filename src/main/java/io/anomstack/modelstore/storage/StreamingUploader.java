@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.catalog.DigestMismatchException;
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.catalog.UploadInterruptedException;
@@ -28,13 +29,13 @@ final class StreamingUploader {
     record Result(ObjectSink.StoredObject object, ModelEncoding encoding) {
     }
 
-    private final S3Operations operations;
+    private final ObjectRequests operations;
     private final UploadProperties settings;
     private final Executor partUploads;
     private final PartBuffers partBuffers;
-    private final ActiveUploads active;
+    private final WritesInProgress active;
 
-    StreamingUploader(S3Operations operations, UploadProperties settings, ActiveUploads active, Executor partUploads) {
+    StreamingUploader(ObjectRequests operations, UploadProperties settings, WritesInProgress active, Executor partUploads) {
         this.operations = operations;
         this.active = active;
         this.settings = settings;

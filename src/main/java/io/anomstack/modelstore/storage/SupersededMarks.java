@@ -20,14 +20,14 @@ final class SupersededMarks {
     }
 
     /** Before {@code version} becomes latest or aliased. */
-    void inUse(TargetStore store, ModelDescriptor version) {
+    void inUse(LocationStore store, ModelDescriptor version) {
         if (enabled) {
             store.tagging().clearSuperseded(version.key());
         }
     }
 
     /** After {@code previous} stopped being latest or lost an alias: tags it unless it is still in use. */
-    void released(TargetStore store, Optional<ModelDescriptor> previous) {
+    void released(LocationStore store, Optional<ModelDescriptor> previous) {
         if (!enabled || previous.isEmpty()) {
             return;
         }

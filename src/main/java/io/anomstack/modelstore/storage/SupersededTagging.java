@@ -1,5 +1,9 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.bucket.LifecycleRules;
+import io.anomstack.modelstore.s3.ObjectRequests;
+import io.anomstack.modelstore.s3.OnceLog;
+import io.anomstack.modelstore.s3.S3Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -24,12 +28,12 @@ public final class SupersededTagging {
     private static final String CLEAR_PERMISSION = "s3:DeleteObjectTagging";
     private static final Logger log = LoggerFactory.getLogger(SupersededTagging.class);
 
-    private final S3Operations operations;
+    private final ObjectRequests operations;
     private final S3Client s3;
     private final String bucket;
     private final OnceLog onceLog = new OnceLog(log);
 
-    SupersededTagging(S3Operations operations) {
+    SupersededTagging(ObjectRequests operations) {
         this.operations = operations;
         this.s3 = operations.client();
         this.bucket = operations.target().bucket();

@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.anomstack.modelstore.catalog.ModelEncoding;
-import io.anomstack.modelstore.storage.StorageTarget;
+import io.anomstack.modelstore.storage.BatchPlacement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -99,7 +99,7 @@ class BatchPolicyLoaderTest {
             assertThat(policy.source()).isNull();
             assertThat(policy.retention().keepsEverything()).isTrue();
             assertThat(policies.configuredBatches()).isEmpty();
-            assertThat(policy.storageTarget()).isEqualTo(new StorageTarget("default-bucket", "us-east-1", "models/"));
+            assertThat(policy.placement()).isEqualTo(new BatchPlacement("default-bucket", "us-east-1", "models/"));
         }
 
         @Test
@@ -147,8 +147,8 @@ class BatchPolicyLoaderTest {
             assertThat(policy).isEqualTo(new BatchPolicy("cpu", "your-anomstack-models-bucket", "models/production/",
                     "eu-west-1", ServerSideEncryption.AWS_KMS, "arn:aws:kms:eu-west-1:111122223333:key/1234abcd", true,
                     StorageClass.STANDARD_IA, ModelEncoding.GZIP, new RetentionRule(10, 180), file));
-            assertThat(policy.storageTarget())
-                    .isEqualTo(new StorageTarget("your-anomstack-models-bucket", "eu-west-1", "models/production/"));
+            assertThat(policy.placement())
+                    .isEqualTo(new BatchPlacement("your-anomstack-models-bucket", "eu-west-1", "models/production/"));
         }
 
         @Test
@@ -233,9 +233,9 @@ class BatchPolicyLoaderTest {
             BatchPolicies policies = load();
 
             assertThat(policies.configuredBatches()).containsExactly("a", "b", "c");
-            assertThat(policies.policyFor("a").storageTarget()).isEqualTo(policies.policyFor("zzz").storageTarget());
-            assertThat(policies.policyFor("b").storageTarget()).isEqualTo(policies.policyFor("c").storageTarget());
-            assertThat(policies.policyFor("b").storageTarget()).isEqualTo(new StorageTarget("other-bucket", "eu-west-1", "models/"));
+            assertThat(policies.policyFor("a").placement()).isEqualTo(policies.policyFor("zzz").placement());
+            assertThat(policies.policyFor("b").placement()).isEqualTo(policies.policyFor("c").placement());
+            assertThat(policies.policyFor("b").placement()).isEqualTo(new BatchPlacement("other-bucket", "eu-west-1", "models/"));
         }
 
         @Test

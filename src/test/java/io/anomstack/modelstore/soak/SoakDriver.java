@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.soak;
 
+import io.anomstack.modelstore.observability.Operation;
 import io.anomstack.modelstore.support.ForkedService;
 import io.anomstack.modelstore.support.GeneratedBody;
 import io.anomstack.modelstore.support.ModelStoreClient;

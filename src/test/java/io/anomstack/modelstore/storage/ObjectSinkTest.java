@@ -1,5 +1,11 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.CircuitBreakerProperties;
+import io.anomstack.modelstore.s3.MissingPermissions;
+import io.anomstack.modelstore.s3.ObjectRequests;
+import io.anomstack.modelstore.s3.PreconditionFailedException;
+import io.anomstack.modelstore.s3.S3CircuitBreaker;
+import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.support.S3ProxyBackend;
 import io.anomstack.modelstore.support.TestData;
@@ -98,9 +104,9 @@ class ObjectSinkTest {
     private static ObjectSink sink(String key, long expectedBytes) {
         S3CircuitBreaker breaker = new S3CircuitBreaker("S3", new CircuitBreakerProperties(true, 5, Duration.ofSeconds(30),
                 Duration.ofSeconds(10)));
-        S3Operations operations = new S3Operations(s3, new S3Target(BUCKET, "models/", "us-east-1", false, PART_SIZE),
+        ObjectRequests operations = new ObjectRequests(s3, new S3Location(BUCKET, "models/", "us-east-1", false, PART_SIZE),
                 new MissingPermissions(), breaker, 0);
         return new ObjectSink(operations, key, "application/octet-stream", null, STANDARD, PART_SIZE, expectedBytes, 2,
-                new PartBuffers(3), new ActiveUploads(), parts);
+                new PartBuffers(3), new WritesInProgress(), parts);
     }
 }

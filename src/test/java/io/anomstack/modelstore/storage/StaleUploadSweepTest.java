@@ -1,5 +1,10 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.CircuitBreakerProperties;
+import io.anomstack.modelstore.s3.MissingPermissions;
+import io.anomstack.modelstore.s3.ObjectRequests;
+import io.anomstack.modelstore.s3.S3CircuitBreaker;
+import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.support.DenyRequests;
 import io.anomstack.modelstore.support.S3ProxyBackend;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,7 +33,7 @@ class StaleUploadSweepTest {
     private static final Duration DAY = Duration.ofHours(24);
 
     private static S3ProxyBackend server;
-    private final ActiveUploads active = new ActiveUploads();
+    private final WritesInProgress active = new WritesInProgress();
     private final MissingPermissions missing = new MissingPermissions();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -126,21 +131,21 @@ class StaleUploadSweepTest {
     private StaleUploadSweep sweep(S3Client s3, Clock clock, String... prefixes) {
         S3CircuitBreaker breaker = new S3CircuitBreaker("S3", new CircuitBreakerProperties(true, 5, Duration.ofSeconds(30),
                 Duration.ofSeconds(10)));
-        List<StorageTarget> targets = Arrays.stream(prefixes)
-                .map(prefix -> new StorageTarget(BUCKET, "us-east-1", prefix)).toList();
-        StorageTarget.PerBatch placement = new StorageTarget.PerBatch() {
+        List<BatchPlacement> targets = Arrays.stream(prefixes)
+                .map(prefix -> new BatchPlacement(BUCKET, "us-east-1", prefix)).toList();
+        BatchPlacement.PerBatch placement = new BatchPlacement.PerBatch() {
             @Override
-            public StorageTarget forBatch(String batch) {
+            public BatchPlacement forBatch(String batch) {
                 return targets.get(0);
             }
 
             @Override
-            public List<StorageTarget> all() {
+            public List<BatchPlacement> all() {
                 return targets;
             }
         };
-        TargetStores stores = new TargetStores(placement, where -> new TargetStore(new S3Operations(s3,
-                new S3Target(where.bucket(), where.prefix(), where.region(), false, 8 << 20), missing, breaker, 0),
+        LocationStores stores = new LocationStores(placement, where -> new LocationStore(new ObjectRequests(s3,
+                new S3Location(where.bucket(), where.prefix(), where.region(), false, 8 << 20), missing, breaker, 0),
                 new S3KeyLayout(where.prefix()), null, null, null, null, null));
         DescriptorCodec codec = new DescriptorCodec(JsonMapper.builder().build());
         BatchFolderSweep batchFolders = new BatchFolderSweep(stores, active, codec, new SupersededMarks(false), meters);

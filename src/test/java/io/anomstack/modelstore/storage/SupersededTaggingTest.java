@@ -1,5 +1,10 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.CircuitBreakerProperties;
+import io.anomstack.modelstore.s3.MissingPermissions;
+import io.anomstack.modelstore.s3.ObjectRequests;
+import io.anomstack.modelstore.s3.S3CircuitBreaker;
+import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.support.DenyRequests;
 import io.anomstack.modelstore.support.S3ProxyBackend;
 import org.junit.jupiter.api.AfterAll;
@@ -65,9 +70,9 @@ class SupersededTaggingTest {
         }
     }
 
-    private static S3Operations operations(S3Client s3, MissingPermissions missing) {
+    private static ObjectRequests operations(S3Client s3, MissingPermissions missing) {
         S3CircuitBreaker noBreaker = new S3CircuitBreaker("S3", new CircuitBreakerProperties(false, 5, Duration.ofSeconds(30),
                 Duration.ofSeconds(10)));
-        return new S3Operations(s3, new S3Target(BUCKET, "models/", "us-east-1", true, 8 << 20), missing, noBreaker, 0);
+        return new ObjectRequests(s3, new S3Location(BUCKET, "models/", "us-east-1", true, 8 << 20), missing, noBreaker, 0);
     }
 }

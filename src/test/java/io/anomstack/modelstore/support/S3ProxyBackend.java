@@ -1,6 +1,6 @@
 package io.anomstack.modelstore.support;
 
-import io.anomstack.modelstore.storage.EmbeddedS3Server;
+import io.anomstack.modelstore.s3.EmbeddedS3Server;
 
 import java.net.URI;
 import java.nio.file.Path;

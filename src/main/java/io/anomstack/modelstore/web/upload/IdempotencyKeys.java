@@ -1,0 +1,112 @@
+package io.anomstack.modelstore.web.upload;
+
+import io.anomstack.modelstore.catalog.InvalidRequestException;
+import io.anomstack.modelstore.catalog.ModelCatalog;
+import io.anomstack.modelstore.catalog.ModelDescriptor;
+import io.anomstack.modelstore.catalog.ModelRef;
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
+import org.springframework.stereotype.Component;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Uploads sent with an {@code Idempotency-Key} (the IETF HTTPAPI draft's header): a client that lost the answer to an
+ * upload (a connection cut after the version was stored) sends it again with the same key, and gets the version the
+ * first attempt stored instead of a second one. The key is kept in the version's descriptor and looked for in the
+ * model's latest and newest versions; while an upload with a key runs on this instance, another with the same key
+ * waits its turn (409, retry).
+ */
+@Component
+public class IdempotencyKeys {
+
+    public static final String KEY_HEADER = "Idempotency-Key";
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:+/=-]{1,128}");
+
+    private final ModelCatalog catalog;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+    IdempotencyKeys(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /**
+     * Runs {@code upload} with the request's key (or {@code null} without one), unless an earlier upload with that key
+     * stored a version, which is returned instead.
+     *
+     * @throws InvalidRequestException       when the key is not 1 to 128 letters, digits or {@code . _ : + / = -}
+     * @throws IdempotencyKeyInUseException  when an upload with the key is running on this instance
+     * @throws IdempotencyKeyReusedException when the key stored a model with another digest than the request announces
+     */
+    public Outcome upload(HttpServletRequest request, ModelRef model, Function<String, ModelDescriptor> upload) {
+        String key = keyOf(request);
+        if (key == null) {
+            return new Outcome(upload.apply(null), false);
+        }
+        String claim = model + "\n" + key;
+        if (!running.add(claim)) {
+            throw new IdempotencyKeyInUseException(key);
+        }
+        try {
+            Optional<ModelDescriptor> earlier = catalog.uploadedWith(model, key);
+            if (earlier.isEmpty()) {
+                return new Outcome(upload.apply(key), false);
+            }
+            ModelDescriptor stored = earlier.get();
+            String expectedSha256 = DigestHeaders.expectedSha256(request,
+                    !JakartaServletFileUpload.isMultipartContent(request));
+            if (expectedSha256 != null && !expectedSha256.equals(stored.sha256())) {
+                throw new IdempotencyKeyReusedException(key, stored, expectedSha256);
+            }
+            return new Outcome(stored, true);
+        } finally {
+            running.remove(claim);
+        }
+    }
+
+    /** The request's key, bare or as the draft's quoted string, or {@code null} without one. */
+    private static String keyOf(HttpServletRequest request) {
+        String header = request.getHeader(KEY_HEADER);
+        if (header == null) {
+            return null;
+        }
+        String key = header.strip();
+        if (key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"")) {
+            key = key.substring(1, key.length() - 1);
+        }
+        if (!KEY.matcher(key).matches()) {
+            throw new InvalidRequestException(KEY_HEADER + " must be 1 to 128 letters, digits or . _ : + / = - (a UUID "
+                    + "is a good key: a new one for each model you upload, the same one when you retry that upload).");
+        }
+        return key;
+    }
+
+    /** The version an upload answers with, and whether an earlier attempt stored it. */
+    public record Outcome(ModelDescriptor version, boolean replayed) {
+    }
+
+    /** An upload with the same key is running on this instance: the client should retry once it has ended (409). */
+    public static class IdempotencyKeyInUseException extends RuntimeException {
+
+        IdempotencyKeyInUseException(String key) {
+            super("An upload with " + KEY_HEADER + " " + key + " is still running; retry after the time in Retry-After "
+                    + "and you get the version it stores. Nothing of this request was stored.");
+        }
+    }
+
+    /** The key already stored a model with another digest: a new model needs a new key (422). */
+    public static class IdempotencyKeyReusedException extends RuntimeException {
+
+        IdempotencyKeyReusedException(String key, ModelDescriptor stored, String expectedSha256) {
+            super(KEY_HEADER + " " + key + " already stored version " + stored.version() + " with SHA-256 "
+                    + stored.sha256() + ", but this request announces " + expectedSha256 + ". Use a new key for a new "
+                    + "model; nothing of this request was stored.");
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.anomstack.modelstore.web.upload;
+
+import io.anomstack.modelstore.catalog.InvalidRequestException;
+import io.anomstack.modelstore.catalog.ModelRef;
+import io.anomstack.modelstore.catalog.ModelUpload;
+import io.anomstack.modelstore.catalog.UploadInterruptedException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.commons.fileupload2.core.FileItemInput;
+import org.apache.commons.fileupload2.core.FileItemInputIterator;
+import org.apache.commons.fileupload2.core.FileUploadException;
+import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Turns an upload request into a {@link ModelUpload} whose body is the request's own stream: a raw body
+ * ({@code application/octet-stream}, metadata in {@code X-Model-Metadata}) or a {@code multipart/form-data}
+ * form with a {@code file} part and an optional {@code metadata} part, before or after the file. The form
+ * is parsed as a stream, so the file is never buffered by the container.
+ */
+@Component
+public class UploadRequestReader {
+
+    public static final String METADATA_HEADER = "X-Model-Metadata";
+    static final String FILE_PART = "file";
+    static final String METADATA_PART = "metadata";
+
+    private final MetadataParser metadataParser;
+    private final UploadDrain inFlight;
+
+    UploadRequestReader(MetadataParser metadataParser, UploadDrain inFlight) {
+        this.metadataParser = metadataParser;
+        this.inFlight = inFlight;
+    }
+
+    /**
+     * Reads the upload and hands it to {@code store} while the request stream is open.
+     *
+     * @param idempotencyKey the request's Idempotency-Key, or {@code null}
+     */
+    public <T> T read(HttpServletRequest request, ModelRef model, String idempotencyKey, Function<ModelUpload, T> store) {
+        return inFlight.receive(stoppable -> readBody(request, stoppable, model, idempotencyKey, store));
+    }
+
+    /** @param stoppable what the model's body stream passes through ({@link UploadDrain}) */
+    private <T> T readBody(HttpServletRequest request, UnaryOperator<InputStream> stoppable, ModelRef model,
+                           String idempotencyKey, Function<ModelUpload, T> store) {
+        if (JakartaServletFileUpload.isMultipartContent(request)) {
+            return readForm(request, stoppable, model, idempotencyKey, store);
+        }
+        Map<String, Object> metadata = metadataParser.parse(request.getHeader(METADATA_HEADER), METADATA_HEADER + " header");
+        String contentType = rawContentType(request.getContentType());
+        try {
+            return store.apply(new ModelUpload(model, fileNameOf(request.getHeader(HttpHeaders.CONTENT_DISPOSITION)),
+                    contentType, request.getContentLengthLong(), stoppable.apply(request.getInputStream()),
+                    DigestHeaders.expectedSha256(request, true), () -> metadata, idempotencyKey));
+        } catch (IOException e) {
+            throw new UploadInterruptedException("The upload could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T readForm(HttpServletRequest request, UnaryOperator<InputStream> stoppable, ModelRef model,
+                           String idempotencyKey, Function<ModelUpload, T> store) {
+        try {
+            String expectedSha256 = DigestHeaders.expectedSha256(request, false);
+            FileItemInputIterator parts = new JakartaServletFileUpload<>().getItemIterator(request);
+            String metadataJson = null;
+            while (parts.hasNext()) {
+                FileItemInput part = parts.next();
+                if (METADATA_PART.equals(part.getFieldName())) {
+                    metadataJson = readText(part);
+                } else if (FILE_PART.equals(part.getFieldName()) && !part.isFormField()) {
+                    String contentType = part.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : part.getContentType();
+                    String metadataBeforeFile = metadataJson;
+                    return store.apply(new ModelUpload(model, plainFileName(part.getName()), contentType, -1,
+                            stoppable.apply(part.getInputStream()), expectedSha256,
+                            () -> metadataParser.parse(restOfForm(parts, metadataBeforeFile), "metadata part"),
+                            idempotencyKey));
+                }
+            }
+        } catch (FileUploadException e) {
+            throw new InvalidRequestException("The multipart form could not be parsed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UploadInterruptedException("The upload could not be read: " + e.getMessage(), e);
+        }
+        throw new InvalidRequestException("The multipart form has no 'file' part; send the model as a file field named 'file'.");
+    }
+
+    /**
+     * Reads the parts after the file, once the file is stored and before the version is committed: the metadata may
+     * come there; a second file or a second metadata part makes the form ambiguous, and the upload is refused.
+     */
+    private static String restOfForm(FileItemInputIterator parts, String metadataBeforeFile) {
+        try {
+            String metadata = metadataBeforeFile;
+            while (parts.hasNext()) {
+                FileItemInput part = parts.next();
+                if (FILE_PART.equals(part.getFieldName())) {
+                    throw new InvalidRequestException("The form has more than one 'file' part; upload one model per request.");
+                }
+                if (METADATA_PART.equals(part.getFieldName())) {
+                    if (metadata != null) {
+                        throw new InvalidRequestException("The form has more than one 'metadata' part; send one JSON object.");
+                    }
+                    metadata = readText(part);
+                }
+            }
+            return metadata;
+        } catch (FileUploadException e) {
+            throw new InvalidRequestException("The multipart form could not be parsed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UploadInterruptedException("The upload could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String readText(FileItemInput part) throws IOException {
+        try (InputStream in = part.getInputStream()) {
+            byte[] bytes = in.readNBytes(MetadataParser.MAX_BYTES + 1);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A query parameter read from the query string alone. {@code getParameter} would make the container
+     * parse a form-encoded body (what {@code curl --data-binary} announces) and so consume the model.
+     */
+    public static String queryParameter(HttpServletRequest request, String name) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return null;
+        }
+        String value = UriComponentsBuilder.newInstance().query(query).build().getQueryParams().getFirst(name);
+        return value == null ? null : URLDecoder.decode(value, StandardCharsets.UTF_8);
+    }
+
+    /** The model's media type: what the client sent, except a form encoding, which a model body never is. */
+    private static String rawContentType(String contentType) {
+        if (contentType == null || contentType.startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
+            return MediaType.APPLICATION_OCTET_STREAM_VALUE;
+        }
+        return contentType;
+    }
+
+    /**
+     * The uploader's file name, which only lends the stored object its extension. A path in it (slashes, backslashes,
+     * dots) is no file name a client means to send, so it is refused rather than trimmed.
+     */
+    private static String plainFileName(String fileName) {
+        if (fileName != null && (fileName.contains("/") || fileName.contains("\\") || fileName.contains("..")
+                || fileName.length() > 255 || fileName.chars().anyMatch(Character::isISOControl))) {
+            throw new InvalidRequestException("The file name must be a plain name such as model.pkl, without folders, "
+                    + "'..' or control characters, and at most 255 characters.");
+        }
+        return fileName;
+    }
+
+    private static String fileNameOf(String contentDisposition) {
+        if (contentDisposition == null || contentDisposition.isBlank()) {
+            return null;
+        }
+        try {
+            return plainFileName(ContentDisposition.parse(contentDisposition).getFilename());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("The Content-Disposition header is malformed: " + e.getMessage()
+                    + ". Send it as: attachment; filename=\"model.pkl\".");
+        }
+    }
+}
