@@ -1,6 +1,6 @@
 package io.anomstack.modelstore.security;
 
-import io.anomstack.modelstore.storage.S3StorageProperties;
+import io.anomstack.modelstore.config.LocalMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -31,12 +31,12 @@ class SecurityConfiguration {
     private static final String UNDER_BATCH = "/api/v1/models/{batch}/**";
 
     @Bean
-    ApiKeys apiKeys(SecurityProperties properties, S3StorageProperties s3) {
+    ApiKeys apiKeys(SecurityProperties properties, LocalMode localMode) {
         ApiKeys keys = new ApiKeys(properties);
         if (properties.allowAnonymous()) {
             log.warn("SECURITY: modelstore.security.allow-anonymous=true: anybody who can reach this service may read, "
                     + "write and delete every model without a key.");
-        } else if (keys.isEmpty() && !properties.jwt().enabled() && !s3.localMode()) {
+        } else if (keys.isEmpty() && !properties.jwt().enabled() && !localMode.active()) {
             throw new InsecureConfigurationException();
         } else if (keys.isEmpty()) {
             log.info("Local mode without API keys: anonymous callers are let in from loopback addresses only.");
@@ -45,7 +45,7 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityProperties properties, S3StorageProperties s3,
+    SecurityFilterChain securityFilterChain(HttpSecurity http, SecurityProperties properties, LocalMode localMode,
                                             ApiKeys keys, JsonMapper jsonMapper) throws Exception {
         if (properties.jwt().enabled()) {
             DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
@@ -61,7 +61,7 @@ class SecurityConfiguration {
         }
         SecurityProblems problems = new SecurityProblems(jsonMapper);
         ApiKeyAuthenticationFilter.AnonymousAccess anonymous =
-                new ApiKeyAuthenticationFilter.AnonymousAccess(properties.allowAnonymous(), s3.localMode());
+                new ApiKeyAuthenticationFilter.AnonymousAccess(properties.allowAnonymous(), localMode.active());
         CallerAuthorization read = new CallerAuthorization(Role.READER, "read models");
         CallerAuthorization write = new CallerAuthorization(Role.WRITER, "upload models");
         CallerAuthorization administer = new CallerAuthorization(Role.ADMIN, "change or delete what is stored");

@@ -13,6 +13,7 @@ import io.anomstack.modelstore.bucket.BucketProperties;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.PageCursors;
 import io.anomstack.modelstore.catalog.VersionIdGenerator;
+import io.anomstack.modelstore.config.LocalMode;
 import io.anomstack.modelstore.config.ModelStoreProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -48,6 +49,11 @@ public class S3StorageConfiguration {
 
     /** Bucket of local mode's embedded server. */
     static final String LOCAL_BUCKET = "anomstack-models";
+
+    @Bean
+    LocalMode localMode(S3StorageProperties properties) {
+        return new LocalMode(properties.localMode());
+    }
 
     @Bean(destroyMethod = "close")
     @Conditional(LocalModeCondition.class)
