@@ -5,6 +5,7 @@ import io.anomstack.modelstore.storage.LocationStores;
 import io.anomstack.modelstore.storage.S3SettingRules;
 import io.anomstack.modelstore.storage.S3StorageConfiguration;
 import io.anomstack.modelstore.storage.S3StorageProperties;
+import io.anomstack.modelstore.storage.SupersededVersions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -15,7 +16,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Wires bucket management. It only reads the storage beans, so it stays apart from {@link S3StorageConfiguration}.
+ * Wires bucket management, and tells storage whether to tag superseded versions for the lifecycle rule. It only
+ * reads the storage beans, so it stays apart from {@link S3StorageConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
 class BucketManagementConfiguration {
@@ -34,6 +36,12 @@ class BucketManagementConfiguration {
                         defaultEncryption(storage, properties)))
                 .toList();
         return () -> buckets;
+    }
+
+    @Bean
+    SupersededVersions supersededVersions(BucketProperties bucket) {
+        // Superseded versions are tagged only when the service's own lifecycle rule moves them: nothing else reads the tag.
+        return new SupersededVersions(bucket.manage() && !bucket.transitionSteps().isEmpty());
     }
 
     @Bean

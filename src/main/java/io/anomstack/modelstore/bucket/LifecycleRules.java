@@ -1,6 +1,6 @@
 package io.anomstack.modelstore.bucket;
 
-import io.anomstack.modelstore.storage.SupersededTagging;
+import io.anomstack.modelstore.storage.SupersededTag;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
 import software.amazon.awssdk.services.s3.model.LifecycleExpiration;
 import software.amazon.awssdk.services.s3.model.LifecycleRule;
@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * The service's lifecycle rules and how they merge with the rules others put on the same bucket. Pure: no S3 calls.
  * <ul>
- *   <li>Superseded model versions (neither latest nor aliased) carry the tag {@link SupersededTagging#TAG_KEY}; only they
+ *   <li>Superseded model versions (neither latest nor aliased) carry the tag {@link SupersededTag#TAG_KEY}; only they
  *   move to colder storage classes. The transition rule is scoped by prefix <em>and</em> that tag, so a latest or
  *   aliased version, whatever its age, never lands in an archive tier it would have to be restored from.</li>
  *   <li>Noncurrent object versions (deleted or pruned models on a versioned bucket) expire after N days, and delete
@@ -55,7 +55,7 @@ public final class LifecycleRules {
         List<Transition> transitions = steps.stream()
                 .map(step -> Transition.builder().days(step.days()).storageClass(step.storageClass()).build())
                 .toList();
-        Tag superseded = Tag.builder().key(SupersededTagging.TAG_KEY).value(SupersededTagging.TAG_VALUE).build();
+        Tag superseded = Tag.builder().key(SupersededTag.TAG_KEY).value(SupersededTag.TAG_VALUE).build();
         return prefixes.stream().map(prefix -> LifecycleRule.builder()
                 .id(id(TRANSITIONS_ID, prefix))
                 .status(status)

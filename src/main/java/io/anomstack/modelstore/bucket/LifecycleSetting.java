@@ -1,7 +1,7 @@
 package io.anomstack.modelstore.bucket;
 
 import io.anomstack.modelstore.s3.S3Refusal;
-import io.anomstack.modelstore.storage.SupersededTagging;
+import io.anomstack.modelstore.storage.SupersededTag;
 import io.anomstack.modelstore.bucket.StepResult.Outcome;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
@@ -161,7 +161,7 @@ final class LifecycleSetting {
             return StepResult.of(BucketStep.LIFECYCLE_TRANSITIONS, outcome, "No transitions are configured.");
         }
         return StepResult.of(BucketStep.LIFECYCLE_TRANSITIONS, outcome, "Superseded model versions (tagged "
-                + SupersededTagging.TAG_KEY + "=" + SupersededTagging.TAG_VALUE + ") under " + prefixes(bucket)
+                + SupersededTag.TAG_KEY + "=" + SupersededTag.TAG_VALUE + ") under " + prefixes(bucket)
                 + " move to " + properties.transitionSteps() + " (storage class:days after upload).");
     }
 

@@ -1,6 +1,6 @@
 package io.anomstack.modelstore.policy;
 
-import io.anomstack.modelstore.storage.ObjectSettings;
+import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.storage.S3StorageProperties;
 import io.anomstack.modelstore.storage.BatchPlacement;
 import io.anomstack.modelstore.storage.UploadProperties;

@@ -1,6 +1,5 @@
 package io.anomstack.modelstore.s3;
 
-import io.anomstack.modelstore.storage.ObjectSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseBytes;

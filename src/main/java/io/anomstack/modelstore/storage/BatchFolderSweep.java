@@ -28,11 +28,11 @@ final class BatchFolderSweep {
     private final LocationStores stores;
     private final WritesInProgress active;
     private final DescriptorCodec codec;
-    private final SupersededMarks marks;
+    private final SupersededVersions marks;
     private final Counter orphansDeleted;
     private final Counter pointersMoved;
 
-    BatchFolderSweep(LocationStores stores, WritesInProgress active, DescriptorCodec codec, SupersededMarks marks,
+    BatchFolderSweep(LocationStores stores, WritesInProgress active, DescriptorCodec codec, SupersededVersions marks,
                      MeterRegistry registry) {
         this.stores = stores;
         this.active = active;

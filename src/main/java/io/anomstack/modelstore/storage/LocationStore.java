@@ -8,7 +8,7 @@ import io.anomstack.modelstore.s3.S3Location;
  * latest pointers, the aliases, the uploader and the superseded tags, all bound to that bucket and prefix.
  */
 public record LocationStore(ObjectRequests operations, S3KeyLayout layout, LatestPointers pointers, ModelAliases aliases,
-                   BucketVersioning versioning, StreamingUploader uploader, SupersededTagging tagging) {
+                   BucketVersioning versioning, StreamingUploader uploader, SupersededTag tagging) {
 
     public S3Location target() {
         return operations.target();

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.s3.PreconditionFailedException;
 import io.anomstack.modelstore.s3.S3Errors;

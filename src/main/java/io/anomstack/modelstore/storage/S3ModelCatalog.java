@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.ObjectArchivedException;
 import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.s3.PreconditionFailedException;
@@ -65,7 +66,7 @@ final class S3ModelCatalog implements ModelCatalog {
     private static final int IDEMPOTENCY_WINDOW = 10;
 
     private final LocationStores stores;
-    private final SupersededMarks marks;
+    private final SupersededVersions marks;
     private final PageCursors cursors;
     private final DescriptorCodec codec;
     private final VersionIdGenerator versionIds;
@@ -79,7 +80,7 @@ final class S3ModelCatalog implements ModelCatalog {
     private final ObjectArchive archive = new ObjectArchive();
 
     S3ModelCatalog(LocationStores stores, DescriptorCodec codec, VersionIdGenerator versionIds, ReadCache cache,
-                   ObjectSettings.PerBatch settings, SupersededMarks marks, PageCursors cursors, long maxModelBytes,
+                   ObjectSettings.PerBatch settings, SupersededVersions marks, PageCursors cursors, long maxModelBytes,
                    Executor readExecutor, WritesInProgress active, Clock clock) {
         this.stores = stores;
         this.active = active;

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.CircuitBreakerProperties;
 import io.anomstack.modelstore.s3.EmbeddedS3Server;
 import io.anomstack.modelstore.s3.MissingPermissions;
@@ -9,7 +10,6 @@ import io.anomstack.modelstore.s3.S3CircuitBreakerMetrics;
 import io.anomstack.modelstore.s3.S3ClientProperties;
 import io.anomstack.modelstore.s3.S3Clients;
 import io.anomstack.modelstore.s3.S3Location;
-import io.anomstack.modelstore.bucket.BucketProperties;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.PageCursors;
 import io.anomstack.modelstore.catalog.VersionIdGenerator;
@@ -115,15 +115,9 @@ public class S3StorageConfiguration {
 
     @Bean(destroyMethod = "close")
     StaleUploadSweep staleUploadSweep(LocationStores stores, WritesInProgress active, DescriptorCodec codec,
-                                      SupersededMarks marks, MultipartSweepProperties settings, MeterRegistry registry) {
+                                      SupersededVersions marks, MultipartSweepProperties settings, MeterRegistry registry) {
         return new StaleUploadSweep(stores, active, new BatchFolderSweep(stores, active, codec, marks, registry), settings,
                 Clock.systemUTC(), registry);
-    }
-
-    @Bean
-    SupersededMarks supersededMarks(BucketProperties bucket) {
-        // Superseded versions are tagged only when the service's own lifecycle rule moves them: nothing else reads the tag.
-        return new SupersededMarks(bucket.manage() && !bucket.transitionSteps().isEmpty());
     }
 
     /** The client of the service's own bucket's region (closed with the others by {@link S3Clients}). */
@@ -203,14 +197,14 @@ public class S3StorageConfiguration {
                     new ModelAliases(operations, layout, codec, objectSettings),
                     new BucketVersioning(operations),
                     new StreamingUploader(operations, uploads, active, s3PartUploadExecutor),
-                    new SupersededTagging(operations));
+                    new SupersededTag(operations));
         });
     }
 
     @Bean
     ModelCatalog modelCatalog(LocationStores stores, DescriptorCodec codec, ReadCache cache, ModelStoreProperties properties,
                               ObjectSettings.PerBatch objectSettings, ExecutorService s3ReadExecutor,
-                              SupersededMarks marks, WritesInProgress active) {
+                              SupersededVersions marks, WritesInProgress active) {
         return new S3ModelCatalog(stores, codec, new VersionIdGenerator(Clock.systemUTC()), cache, objectSettings,
                 marks, new PageCursors(cursorSecret(properties, stores)), properties.maxModelSize().toBytes(),
                 s3ReadExecutor, active, Clock.systemUTC());

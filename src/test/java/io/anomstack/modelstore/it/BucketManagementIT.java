@@ -1,6 +1,6 @@
 package io.anomstack.modelstore.it;
 
-import io.anomstack.modelstore.storage.SupersededTagging;
+import io.anomstack.modelstore.storage.SupersededTag;
 import io.anomstack.modelstore.support.DenyLifecycleWrites;
 import io.anomstack.modelstore.support.LifecycleWrites;
 import io.anomstack.modelstore.support.ModelStoreClient;
@@ -81,7 +81,7 @@ class BucketManagementIT {
             assertThat(sent.status()).isEqualTo(ExpirationStatus.DISABLED);
             assertThat(sent.filter().and().prefix()).isEqualTo(PREFIX);
             assertThat(sent.filter().and().tags()).containsExactly(
-                    Tag.builder().key(SupersededTagging.TAG_KEY).value(SupersededTagging.TAG_VALUE).build());
+                    Tag.builder().key(SupersededTag.TAG_KEY).value(SupersededTag.TAG_VALUE).build());
             assertThat(sent.transitions()).extracting(t -> t.storageClassAsString() + ":" + t.days())
                     .containsExactly("STANDARD_IA:30", "GLACIER:90");
             assertThat(writes.requests()).allSatisfy(put -> assertThat(put.lifecycleConfiguration().rules())

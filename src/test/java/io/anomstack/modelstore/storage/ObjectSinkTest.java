@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.CircuitBreakerProperties;
 import io.anomstack.modelstore.s3.MissingPermissions;
 import io.anomstack.modelstore.s3.ObjectRequests;

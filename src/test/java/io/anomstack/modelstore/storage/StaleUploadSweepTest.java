@@ -148,7 +148,7 @@ class StaleUploadSweepTest {
                 new S3Location(where.bucket(), where.prefix(), where.region(), false, 8 << 20), missing, breaker, 0),
                 new S3KeyLayout(where.prefix()), null, null, null, null, null));
         DescriptorCodec codec = new DescriptorCodec(JsonMapper.builder().build());
-        BatchFolderSweep batchFolders = new BatchFolderSweep(stores, active, codec, new SupersededMarks(false), meters);
+        BatchFolderSweep batchFolders = new BatchFolderSweep(stores, active, codec, new SupersededVersions(false), meters);
         return new StaleUploadSweep(stores, active, batchFolders, new MultipartSweepProperties(Duration.ofHours(1), DAY),
                 clock, meters);
     }

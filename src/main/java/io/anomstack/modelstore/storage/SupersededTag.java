@@ -1,6 +1,5 @@
 package io.anomstack.modelstore.storage;
 
-import io.anomstack.modelstore.bucket.LifecycleRules;
 import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.s3.OnceLog;
 import io.anomstack.modelstore.s3.S3Refusal;
@@ -12,13 +11,13 @@ import software.amazon.awssdk.services.s3.model.Tag;
 
 /**
  * Marks model objects as superseded (neither latest nor aliased) with the object tag the lifecycle transition rule is
- * scoped to ({@link LifecycleRules}), and clears the mark when a version becomes latest or aliased again. Tagging is an
+ * scoped to (bucket management's {@code LifecycleRules}), and clears the mark when a version becomes latest or aliased again. Tagging is an
  * optimisation of storage cost, never a condition of storing models: a missing permission or a server without object
  * tagging is logged once and otherwise ignored, and no failure is thrown to the caller.
  * <p>
  * The model objects carry no other tags, so the service sets and deletes the whole tag set (one request, no read).
  */
-public final class SupersededTagging {
+public final class SupersededTag {
 
     /** Namespaced like AWS's own {@code aws:…} tags, so it cannot clash with an organisation's tags. */
     public static final String TAG_KEY = "anomstack-model-store:superseded";
@@ -26,14 +25,14 @@ public final class SupersededTagging {
 
     private static final String MARK_PERMISSION = "s3:PutObjectTagging";
     private static final String CLEAR_PERMISSION = "s3:DeleteObjectTagging";
-    private static final Logger log = LoggerFactory.getLogger(SupersededTagging.class);
+    private static final Logger log = LoggerFactory.getLogger(SupersededTag.class);
 
     private final ObjectRequests operations;
     private final S3Client s3;
     private final String bucket;
     private final OnceLog onceLog = new OnceLog(log);
 
-    SupersededTagging(ObjectRequests operations) {
+    SupersededTag(ObjectRequests operations) {
         this.operations = operations;
         this.s3 = operations.client();
         this.bucket = operations.target().bucket();

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tagging degrades instead of failing: against S3Proxy's in-memory backend, which answers tagging with 501, and with
  * an identity S3 denies. (That it sets and clears the tag where tagging works is checked on S3Mock in BucketManagementIT.)
  */
-class SupersededTaggingTest {
+class SupersededTagTest {
 
     private static final String BUCKET = "tagging";
     private static final String KEY = "models/b/m/model_20250101_000000.pkl";
@@ -48,7 +48,7 @@ class SupersededTaggingTest {
     void aServerWithoutObjectTaggingIsReportedAsNotDoneNeverThrown() {
         try (S3Client s3 = server.client()) {
             MissingPermissions missing = new MissingPermissions();
-            SupersededTagging tagging = new SupersededTagging(operations(s3, missing));
+            SupersededTag tagging = new SupersededTag(operations(s3, missing));
 
             assertThat(tagging.markSuperseded(KEY)).isFalse();
             assertThat(tagging.clearSuperseded(KEY)).isFalse();
@@ -60,7 +60,7 @@ class SupersededTaggingTest {
     void aDeniedPermissionIsReportedAsNotDoneNeverThrown() {
         try (S3Client s3 = server.client(List.of(new DenyRequests(S3Request.class)))) {
             MissingPermissions missing = new MissingPermissions();
-            SupersededTagging tagging = new SupersededTagging(operations(s3, missing));
+            SupersededTag tagging = new SupersededTag(operations(s3, missing));
 
             assertThat(tagging.markSuperseded(KEY)).isFalse();
             assertThat(tagging.markSuperseded(KEY)).isFalse();

@@ -1,4 +1,4 @@
-package io.anomstack.modelstore.storage;
+package io.anomstack.modelstore.s3;
 
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;

@@ -6,16 +6,17 @@ import io.anomstack.modelstore.catalog.VersionId;
 import java.util.Optional;
 
 /**
- * Keeps the superseded tag ({@link SupersededTagging}) on the model versions that are neither latest nor aliased, the
+ * Keeps the superseded tag ({@link SupersededTag}) on the model versions that are neither latest nor aliased, the
  * only ones the lifecycle transition rule may move to colder classes. The tag is cleared before a version becomes
  * latest or aliased again and set only after it stopped being either, so a race leaves a version untagged (kept warm)
  * rather than an in-use one tagged. Off unless the service manages lifecycle transitions: then nothing reads the tag.
  */
-final class SupersededMarks {
+public final class SupersededVersions {
 
     private final boolean enabled;
 
-    SupersededMarks(boolean enabled) {
+    /** @param enabled whether the service's own lifecycle rule moves superseded versions (else nothing reads the tag) */
+    public SupersededVersions(boolean enabled) {
         this.enabled = enabled;
     }
 
