@@ -51,10 +51,10 @@ final class BatchPolicyParser {
     private static final Logger log = LoggerFactory.getLogger(BatchPolicyParser.class);
 
     /** The keys a batch file may set under {@code model_store_params}. */
-    static final List<String> PARAMETER_KEYS = List.of("bucket_name", "prefix", "region", "encryption",
+    private static final List<String> PARAMETER_KEYS = List.of("bucket_name", "prefix", "region", "encryption",
             "kms_key_id", "bucket_key", "storage_class", "compression", "retention");
     /** The keys of {@code model_store_params.retention}. */
-    static final List<String> RETENTION_KEYS = List.of("keep_last", "max_age_days");
+    private static final List<String> RETENTION_KEYS = List.of("keep_last", "max_age_days");
 
     private static final String METRIC_BATCH = "metric_batch";
     private static final String MODEL_STORE = "model_store";
