@@ -1,5 +1,7 @@
 package io.anomstack.modelstore.policy;
 
+import org.jspecify.annotations.Nullable;
+
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
@@ -19,9 +21,9 @@ public final class BatchPolicies {
 
     private final BatchPolicyDefaults defaults;
     private final SortedMap<String, BatchPolicy> configured;
-    private final Path directory;
+    private final @Nullable Path directory;
 
-    private BatchPolicies(BatchPolicyDefaults defaults, Map<String, BatchPolicy> configured, Path directory) {
+    private BatchPolicies(BatchPolicyDefaults defaults, Map<String, BatchPolicy> configured, @Nullable Path directory) {
         this.defaults = Objects.requireNonNull(defaults, "defaults");
         this.configured = Collections.unmodifiableSortedMap(new TreeMap<>(configured));
         this.directory = directory;
@@ -38,7 +40,7 @@ public final class BatchPolicies {
     }
 
     /** The given batches' own policies, and the defaults for every other batch. */
-    public static BatchPolicies of(BatchPolicyDefaults defaults, Collection<BatchPolicy> policies, Path directory) {
+    public static BatchPolicies of(BatchPolicyDefaults defaults, Collection<BatchPolicy> policies, @Nullable Path directory) {
         Map<String, BatchPolicy> byBatch = new TreeMap<>();
         for (BatchPolicy policy : policies) {
             if (byBatch.put(policy.batch(), policy) != null) {

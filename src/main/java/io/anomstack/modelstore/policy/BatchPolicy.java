@@ -4,6 +4,7 @@ import io.anomstack.modelstore.catalog.RetentionRule;
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.storage.S3SettingRules;
 import io.anomstack.modelstore.storage.BatchPlacement;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
@@ -18,17 +19,18 @@ import java.util.Objects;
  * @param bucket       the bucket; {@code null} only for a batch that uses the default bucket in local mode
  * @param prefix       key prefix, empty or ending in {@code /}
  * @param region       the bucket's region
- * @param encryption   server-side encryption of new objects, or {@code null} for the bucket's default
+ * @param encryption   server-side encryption of new objects; {@code null}: the bucket's default
  * @param kmsKeyId     the KMS key id, ARN or alias; set exactly when {@code encryption} is a KMS algorithm
- * @param bucketKey    whether SSE-KMS uses an S3 Bucket Key, or {@code null} to leave it to the bucket's setting
+ * @param bucketKey    whether SSE-KMS uses an S3 Bucket Key; {@code null}: the bucket's setting
  * @param storageClass storage class of model objects
  * @param compression  how model bodies are compressed
  * @param retention    how many versions are kept
- * @param source       the YAML file this policy comes from, or {@code null} when it is the service's defaults
+ * @param source       the YAML file this policy comes from; {@code null} when it is the service's defaults
  */
-public record BatchPolicy(String batch, String bucket, String prefix, String region,
-                          ServerSideEncryption encryption, String kmsKeyId, Boolean bucketKey,
-                          StorageClass storageClass, ModelEncoding compression, RetentionRule retention, Path source) {
+public record BatchPolicy(String batch, @Nullable String bucket, String prefix, String region,
+                          @Nullable ServerSideEncryption encryption, @Nullable String kmsKeyId, @Nullable Boolean bucketKey,
+                          StorageClass storageClass, ModelEncoding compression, @Nullable RetentionRule retention,
+                          @Nullable Path source) {
 
     public BatchPolicy {
         Objects.requireNonNull(batch, "batch");

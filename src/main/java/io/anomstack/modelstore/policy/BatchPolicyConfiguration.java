@@ -24,10 +24,7 @@ class BatchPolicyConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(BatchPolicyConfiguration.class);
 
-    /**
-     * The directory is bound as a string on purpose, as {@code modelstore.data-dir} is: Spring Cloud AWS's s3://
-     * resource resolver takes part in String-to-Path conversion and would need the S3 client.
-     */
+    /** The directory is bound as a string, as {@code modelstore.data-dir} is (docs/decisions-policy.md). */
     @Bean
     BatchPolicies batchPolicies(S3StorageProperties s3, UploadProperties upload, RetentionProperties retention,
                                 @Value("${modelstore.batches-dir:}") String batchesDir) {
@@ -63,19 +60,19 @@ class BatchPolicyConfiguration {
      * name, so every request of a batch (uploads, listings, pointers, aliases) goes to the same place.
      */
     @Bean
-    BatchPlacement.PerBatch storageTargetPerBatch(BatchPolicies policies) {
-        BatchPlacement defaultTarget = policies.defaults().placement();
-        Set<BatchPlacement> targets = new LinkedHashSet<>();
-        targets.add(defaultTarget);
+    BatchPlacement.PerBatch batchPlacementPerBatch(BatchPolicies policies) {
+        BatchPlacement defaultPlacement = policies.defaults().placement();
+        Set<BatchPlacement> placements = new LinkedHashSet<>();
+        placements.add(defaultPlacement);
         policies.configuredPolicies().stream()
-                .filter(policy -> !policy.placement().equals(defaultTarget))
+                .filter(policy -> !policy.placement().equals(defaultPlacement))
                 .forEach(policy -> {
-                    targets.add(policy.placement());
+                    placements.add(policy.placement());
                     log.info("Batch {} ({}) is stored in bucket {}, region {}, prefix '{}'.", policy.batch(),
-                            policy.source(), policy.bucket() == null ? defaultTarget.bucket() : policy.bucket(),
+                            policy.source(), policy.bucket() == null ? defaultPlacement.bucket() : policy.bucket(),
                             policy.region(), policy.prefix());
                 });
-        List<BatchPlacement> all = List.copyOf(targets);
+        List<BatchPlacement> all = List.copyOf(placements);
         return new BatchPlacement.PerBatch() {
             @Override
             public BatchPlacement forBatch(String batch) {

@@ -6,6 +6,7 @@ import io.anomstack.modelstore.storage.S3SettingRules;
 import io.anomstack.modelstore.storage.BatchPlacement;
 import io.anomstack.modelstore.storage.S3StorageProperties;
 import io.anomstack.modelstore.storage.UploadProperties;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
@@ -19,15 +20,15 @@ import java.util.Objects;
  * @param prefix       {@code S3_PREFIX}
  * @param region       {@code AWS_REGION}
  * @param storageClass {@code S3_STORAGE_CLASS}
- * @param encryption   {@code S3_SSE}, {@code null} for the bucket's default
+ * @param encryption   {@code S3_SSE}; {@code null}: the bucket's default
  * @param kmsKeyId     {@code S3_SSE_KMS_KEY_ID}
- * @param bucketKey    S3 Bucket Key for SSE-KMS; no environment variable sets it, so {@code null} (the bucket's setting)
+ * @param bucketKey    S3 Bucket Key for SSE-KMS; no environment variable sets it, so {@code null}: the bucket's setting
  * @param compression  {@code S3_COMPRESSION}
  * @param retention    {@code MODELSTORE_RETENTION_*}
  */
-public record BatchPolicyDefaults(String bucket, String prefix, String region, StorageClass storageClass,
-                                  ServerSideEncryption encryption, String kmsKeyId, Boolean bucketKey,
-                                  ModelEncoding compression, RetentionRule retention) {
+public record BatchPolicyDefaults(@Nullable String bucket, String prefix, String region, StorageClass storageClass,
+                                  @Nullable ServerSideEncryption encryption, @Nullable String kmsKeyId,
+                                  @Nullable Boolean bucketKey, ModelEncoding compression, @Nullable RetentionRule retention) {
 
     public BatchPolicyDefaults {
         Objects.requireNonNull(prefix, "prefix");
@@ -38,7 +39,7 @@ public record BatchPolicyDefaults(String bucket, String prefix, String region, S
     }
 
     /** The defaults of the running service, from its validated settings. */
-    public static BatchPolicyDefaults from(S3StorageProperties s3, UploadProperties upload, RetentionProperties retention) {
+    public static BatchPolicyDefaults from(S3StorageProperties s3, UploadProperties upload, @Nullable RetentionProperties retention) {
         ServerSideEncryption encryption = S3SettingRules.encryption(s3.sse());
         return new BatchPolicyDefaults(
                 s3.localMode() ? null : s3.bucket(),

@@ -1,5 +1,7 @@
 package io.anomstack.modelstore.policy;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 
 /**
@@ -10,7 +12,8 @@ public class InvalidBatchPoliciesException extends IllegalStateException {
 
     private final List<String> problems;
 
-    InvalidBatchPoliciesException(String summary, List<String> problems) {
+    /** With a {@code null} summary, a single problem is the whole message. */
+    InvalidBatchPoliciesException(@Nullable String summary, List<String> problems) {
         super(problems.size() == 1 && summary == null ? problems.get(0)
                 : summary + "\n" + String.join("\n", problems));
         this.problems = List.copyOf(problems);

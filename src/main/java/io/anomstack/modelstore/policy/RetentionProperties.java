@@ -1,7 +1,9 @@
 package io.anomstack.modelstore.policy;
 
 import io.anomstack.modelstore.catalog.RetentionRule;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.scheduling.support.CronExpression;
 
 /**
  * The service-wide retention, bound from {@code modelstore.retention.*} ({@code MODELSTORE_RETENTION_KEEP_LAST},
@@ -14,14 +16,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                   blank for the default (daily at 03:30, off in local mode), {@code -} for never
  */
 @ConfigurationProperties("modelstore.retention")
-public record RetentionProperties(Integer keepLast, Integer maxAgeDays, String schedule) {
+public record RetentionProperties(@Nullable Integer keepLast, @Nullable Integer maxAgeDays, @Nullable String schedule) {
 
     static final String DAILY = "0 30 3 * * *";
     static final String OFF = "-";
 
     public RetentionProperties {
         if (schedule != null && !schedule.isBlank() && !OFF.equals(schedule.trim())
-                && !org.springframework.scheduling.support.CronExpression.isValidExpression(schedule.trim())) {
+                && !CronExpression.isValidExpression(schedule.trim())) {
             throw new IllegalArgumentException("MODELSTORE_RETENTION_SCHEDULE '" + schedule + "' is not a cron expression "
                     + "such as '0 30 3 * * *' (seconds minutes hours day month weekday), or '-' for never.");
         }

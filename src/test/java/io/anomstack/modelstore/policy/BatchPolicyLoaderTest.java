@@ -42,19 +42,20 @@ class BatchPolicyLoaderTest {
     Path dir;
 
     private ListAppender<ILoggingEvent> logs;
-    private Logger loaderLogger;
+    private Logger policyLogger;
 
+    /** Captures what the loader and the classes it composes log: everything in the policy package. */
     @BeforeEach
     void captureLogs() {
-        loaderLogger = (Logger) LoggerFactory.getLogger(BatchPolicyLoader.class);
+        policyLogger = (Logger) LoggerFactory.getLogger(BatchPolicyLoader.class.getPackageName());
         logs = new ListAppender<>();
         logs.start();
-        loaderLogger.addAppender(logs);
+        policyLogger.addAppender(logs);
     }
 
     @AfterEach
     void releaseLogs() {
-        loaderLogger.detachAppender(logs);
+        policyLogger.detachAppender(logs);
     }
 
     private Path write(String relative, String yaml) throws IOException {
