@@ -1,12 +1,14 @@
 package io.anomstack.modelstore.catalog;
 
+import io.anomstack.modelstore.problem.ProblemType;
+
 /** A batch, metric, tag, version or file name that cannot be used. */
 public class InvalidNameException extends ModelStoreException {
 
     private final String kind;
 
     public InvalidNameException(String kind, String value, String rule) {
-        super("Invalid " + kind + " '" + abbreviate(value) + "': it " + rule + ".");
+        super(ProblemType.INVALID_NAME, "Invalid " + kind + " '" + abbreviate(value) + "': it " + rule + ".");
         this.kind = kind;
     }
 

@@ -1,5 +1,7 @@
 package io.anomstack.modelstore.catalog;
 
+import io.anomstack.modelstore.problem.ProblemType;
+
 /**
  * The version's model object is archived (GLACIER, DEEP_ARCHIVE, an Intelligent-Tiering archive tier) and has no
  * restored copy: S3 serves its bytes only after a restore.
@@ -11,7 +13,8 @@ public class ModelArchivedException extends ModelStoreException {
     private final ArchiveState state;
 
     public ModelArchivedException(ModelRef model, VersionId version, ArchiveState state) {
-        super("Version " + version + " of model " + model + " is archived in " + state.describe()
+        super(ProblemType.MODEL_ARCHIVED,
+                "Version " + version + " of model " + model + " is archived in " + state.describe()
                 + " and cannot be read until it is restored." + (state.restore() == ArchiveState.RestoreStatus.IN_PROGRESS
                 ? " A restore is in progress: retry once it has finished." : ""));
         this.model = model;

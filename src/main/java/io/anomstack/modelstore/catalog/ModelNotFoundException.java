@@ -1,10 +1,12 @@
 package io.anomstack.modelstore.catalog;
 
+import io.anomstack.modelstore.problem.ProblemType;
+
 /** The model, the version, or the batch asked for does not exist. */
 public class ModelNotFoundException extends ModelStoreException {
 
     public ModelNotFoundException(String message) {
-        super(message);
+        super(ProblemType.NOT_FOUND, message);
     }
 
     public static ModelNotFoundException model(ModelRef ref) {

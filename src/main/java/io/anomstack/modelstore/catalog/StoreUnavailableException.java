@@ -1,5 +1,7 @@
 package io.anomstack.modelstore.catalog;
 
+import io.anomstack.modelstore.problem.ProblemType;
+
 import java.time.Duration;
 
 /** The object store could not be reached or is overloaded right now; the same request may succeed later. */
@@ -16,10 +18,11 @@ public class StoreUnavailableException extends ModelStoreException {
 
     /** @param retryAfter how long a caller should wait before trying again */
     public StoreUnavailableException(String message, Throwable cause, Duration retryAfter) {
-        super(message, cause);
+        super(ProblemType.S3_UNAVAILABLE, message, cause);
         this.retryAfter = retryAfter;
     }
 
+    @Override
     public Duration retryAfter() {
         return retryAfter;
     }
@@ -27,10 +30,5 @@ public class StoreUnavailableException extends ModelStoreException {
     /** {@link #retryAfter()} in whole seconds, as HTTP's Retry-After carries it. */
     public long retryAfterSeconds() {
         return wholeSeconds(retryAfter);
-    }
-
-    /** Rounded up and at least one: a caller told to wait must not come back early, or at once. */
-    public static long wholeSeconds(Duration wait) {
-        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 }

@@ -1,10 +1,9 @@
 package io.anomstack.modelstore.security;
 
-import io.anomstack.modelstore.observability.ErrorCauses;
+import io.anomstack.modelstore.problem.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorizationDeniedException;
@@ -40,7 +39,7 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
         boolean badKey = e.getMessage() != null && e.getMessage().startsWith("The API key");
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + REALM + "\""
                 + (badKey ? ", error=\"invalid_token\"" : ""));
-        write(request, response, HttpStatus.UNAUTHORIZED, "unauthenticated", "Authentication required",
+        write(request, response, ProblemType.UNAUTHENTICATED,
                 badKey ? e.getMessage() : "This request needs an API key: send 'Authorization: Bearer <key>' or "
                         + "'X-API-Key: <key>'. Ask the service's operators for a key with the role you need.");
     }
@@ -54,20 +53,20 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
         String reason = e instanceof AuthorizationDeniedException denied
                 && denied.getAuthorizationResult() instanceof CallerAuthorization.Denial denial
                 ? denial.reason() : "the request is not allowed.";
-        write(request, response, HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+        write(request, response, ProblemType.FORBIDDEN,
                 who + " may not " + request.getMethod() + " " + request.getRequestURI() + ": " + reason);
     }
 
-    private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String type,
-                       String title, String detail) throws IOException {
+    private void write(HttpServletRequest request, HttpServletResponse response, ProblemType type, String detail)
+            throws IOException {
         Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "urn:anomstack:model-store:problem:" + type);
-        problem.put("title", title);
-        problem.put("status", status.value());
+        problem.put("type", type.uri().toString());
+        problem.put("title", type.title());
+        problem.put("status", type.status());
         problem.put("detail", detail);
         problem.put("instance", request.getRequestURI());
-        ErrorCauses.recordProblem(request, (String) problem.get("type"));
-        response.setStatus(status.value());
+        request.setAttribute(ProblemType.REQUEST_ATTRIBUTE, type);
+        response.setStatus(type.status());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         json.writeValue(response.getOutputStream(), problem);
     }

@@ -1,30 +1,18 @@
 package io.anomstack.modelstore.web.problem;
 
-import io.anomstack.modelstore.web.upload.IdempotencyKeys;
+import io.anomstack.modelstore.catalog.ArchiveState;
+import io.anomstack.modelstore.catalog.ModelArchivedException;
+import io.anomstack.modelstore.catalog.RestoreTier;
+import io.anomstack.modelstore.problem.ProblemException;
+import io.anomstack.modelstore.problem.ProblemType;
 import io.anomstack.modelstore.web.download.RangeNotSatisfiableException;
 import io.anomstack.modelstore.web.upload.ShuttingDownException;
-import io.anomstack.modelstore.web.upload.TooManyUploadsException;
-import io.anomstack.modelstore.bucket.BucketManagementDisabledException;
-import io.anomstack.modelstore.catalog.ArchiveState;
-import io.anomstack.modelstore.catalog.DigestMismatchException;
-import io.anomstack.modelstore.catalog.InvalidNameException;
-import io.anomstack.modelstore.catalog.InvalidRequestException;
-import io.anomstack.modelstore.catalog.ModelArchivedException;
-import io.anomstack.modelstore.catalog.ModelNotFoundException;
-import io.anomstack.modelstore.catalog.ModelStoreException;
-import io.anomstack.modelstore.catalog.ModelTooLargeException;
-import io.anomstack.modelstore.catalog.RestoreTier;
-import io.anomstack.modelstore.catalog.StoreAccessException;
-import io.anomstack.modelstore.catalog.StoreUnavailableException;
-import io.anomstack.modelstore.catalog.UploadInterruptedException;
-import io.anomstack.modelstore.catalog.VersionConflictException;
-import io.anomstack.modelstore.catalog.VersionInUseException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -34,11 +22,15 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.util.UriComponentsBuilder;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Every error as an RFC 9457 problem detail: what was wrong and what to do, never a stack trace.
+ * A {@link ProblemException} is answered from the {@link ProblemType} it carries (status, title, type) with its
+ * message as the detail and its Retry-After, if any; the few exceptions whose answer says more (archive hints,
+ * Content-Range, Connection: close) have a handler of their own that adds it.
  * Spring MVC's own errors (unknown route, wrong method, bad parameter) come through the base class.
  */
 @RestControllerAdvice
@@ -46,35 +38,57 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
-    /** Seconds a client should wait before retrying when too many uploads are running. */
-    static final String RETRY_AFTER_SECONDS = "5";
+    @ExceptionHandler(ProblemException.class)
+    ResponseEntity<ProblemDetail> problem(ProblemException e, HttpServletRequest request,
+                                          HttpServletResponse response) {
+        ResponseEntity.BodyBuilder answer = answer(e, request, response);
+        if (e.problemType().isServerError()) {
+            log.warn("{} {} failed: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        }
+        return answer.body(detail(e.problemType(), e.getMessage(), request));
+    }
 
-    @ExceptionHandler(ModelStoreException.class)
-    ResponseEntity<ProblemDetail> modelStoreError(ModelStoreException e, HttpServletRequest request,
-                                                  HttpServletResponse servletResponse) {
-        if (servletResponse.isCommitted()) {
+    @ExceptionHandler(ModelArchivedException.class)
+    ResponseEntity<ProblemDetail> modelArchived(ModelArchivedException e, HttpServletRequest request,
+                                                HttpServletResponse response) {
+        return answer(e, request, response).body(archivedProblem(e, request));
+    }
+
+    @ExceptionHandler(RangeNotSatisfiableException.class)
+    ResponseEntity<ProblemDetail> rangeNotSatisfiable(RangeNotSatisfiableException e, HttpServletRequest request,
+                                                      HttpServletResponse response) {
+        return answer(e, request, response).header(HttpHeaders.CONTENT_RANGE, "bytes */" + e.size())
+                .body(detail(e.problemType(), e.getMessage(), request));
+    }
+
+    @ExceptionHandler(ShuttingDownException.class)
+    ResponseEntity<ProblemDetail> shuttingDown(ShuttingDownException e, HttpServletRequest request,
+                                               HttpServletResponse response) {
+        ResponseEntity.BodyBuilder answer = answer(e, request, response);
+        log.warn("{} {} aborted: the shutdown grace period ended", request.getMethod(), request.getRequestURI());
+        return answer.header(HttpHeaders.CONNECTION, "close").body(detail(e.problemType(), e.getMessage(), request));
+    }
+
+    /** The status line and headers every answer to a {@link ProblemException} has: its type's status, Retry-After. */
+    private static ResponseEntity.BodyBuilder answer(ProblemException e, HttpServletRequest request,
+                                                     HttpServletResponse response) {
+        if (response.isCommitted()) {
             // A bundle reached an archived or unreadable model after its first bytes were out: as in unexpected(), the
             // connection closing short is the only signal left.
             log.warn("{} {} ended early: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
             throw e;
         }
-        Problem problem = Problem.of(e);
-        if (problem.status().is5xxServerError()) {
-            log.warn("{} {} failed: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(e.problemType().status())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        Duration retryAfter = e.retryAfter();
+        if (retryAfter != null) {
+            answer.header(HttpHeaders.RETRY_AFTER, Long.toString(ProblemException.wholeSeconds(retryAfter)));
         }
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (e instanceof StoreUnavailableException unavailable) {
-            // What the breaker's remaining cool-down or the default says.
-            response.header(HttpHeaders.RETRY_AFTER, Long.toString(unavailable.retryAfterSeconds()));
-        }
-        if (e instanceof ModelArchivedException archived) {
-            return response.body(archivedProblem(problem, archived, request));
-        }
-        return response.body(problem.detail(e.getMessage(), request));
+        return answer;
     }
 
     /** Says how to get the version back: the restore request to send, and how long each tier takes for its archive. */
-    private static ProblemDetail archivedProblem(Problem problem, ModelArchivedException e, HttpServletRequest request) {
+    private static ProblemDetail archivedProblem(ModelArchivedException e, HttpServletRequest request) {
         ArchiveState state = e.state();
         UriComponentsBuilder version = UriComponentsBuilder.fromPath("/api/v1/models/{batch}/{metric}/versions/{version}");
         if (e.model().tag() != null) {
@@ -95,7 +109,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         } else {
             message += " GET " + metadataUrl + " shows its progress.";
         }
-        ProblemDetail detail = problem.detail(message, request);
+        ProblemDetail detail = detail(e.problemType(), message, request);
         detail.setProperty("storage_class", state.storageClass());
         if (state.accessTier() != null) {
             detail.setProperty("access_tier", state.accessTier());
@@ -106,51 +120,6 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         detail.setProperty("restore_url", restoreUrl);
         detail.setProperty("restore_tiers", tiers);
         return detail;
-    }
-
-    @ExceptionHandler(RangeNotSatisfiableException.class)
-    ResponseEntity<ProblemDetail> rangeNotSatisfiable(RangeNotSatisfiableException e, HttpServletRequest request) {
-        ProblemDetail detail = new Problem(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "range-not-satisfiable",
-                "Range not satisfiable").detail(e.getMessage(), request);
-        return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .header(HttpHeaders.CONTENT_RANGE, "bytes */" + e.size())
-                .body(detail);
-    }
-
-    @ExceptionHandler(TooManyUploadsException.class)
-    ResponseEntity<ProblemDetail> tooManyUploads(TooManyUploadsException e, HttpServletRequest request) {
-        Problem problem = new Problem(HttpStatus.TOO_MANY_REQUESTS, "too-many-uploads", "Too many uploads");
-        return retryLater(problem.status()).body(problem.detail(e.getMessage(), request));
-    }
-
-    @ExceptionHandler(IdempotencyKeys.IdempotencyKeyInUseException.class)
-    ResponseEntity<ProblemDetail> idempotencyKeyInUse(IdempotencyKeys.IdempotencyKeyInUseException e,
-                                                      HttpServletRequest request) {
-        Problem problem = new Problem(HttpStatus.CONFLICT, "idempotency-key-in-use", "Idempotency-Key in use");
-        return retryLater(problem.status()).body(problem.detail(e.getMessage(), request));
-    }
-
-    @ExceptionHandler(IdempotencyKeys.IdempotencyKeyReusedException.class)
-    ResponseEntity<ProblemDetail> idempotencyKeyReused(IdempotencyKeys.IdempotencyKeyReusedException e,
-                                                       HttpServletRequest request) {
-        Problem problem = new Problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused", "Idempotency-Key reused");
-        return ResponseEntity.status(problem.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem.detail(e.getMessage(), request));
-    }
-
-    @ExceptionHandler(ShuttingDownException.class)
-    ResponseEntity<ProblemDetail> shuttingDown(ShuttingDownException e, HttpServletRequest request) {
-        log.warn("{} {} aborted: the shutdown grace period ended", request.getMethod(), request.getRequestURI());
-        Problem problem = new Problem(HttpStatus.SERVICE_UNAVAILABLE, "shutting-down", "Service shutting down");
-        return retryLater(problem.status()).header(HttpHeaders.CONNECTION, "close")
-                .body(problem.detail(e.getMessage(), request));
-    }
-
-    /** A problem answer to a request worth sending again after {@value #RETRY_AFTER_SECONDS} seconds (Retry-After). */
-    private static ResponseEntity.BodyBuilder retryLater(HttpStatus status) {
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
     }
 
     @ExceptionHandler(Exception.class)
@@ -164,63 +133,18 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             throw e;
         }
         log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), e);
-        ProblemDetail detail = new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error")
-                .detail("The service failed unexpectedly; nothing was changed by this request. "
-                        + "Retry, and report it if it persists.", request);
-        return ResponseEntity.internalServerError().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(detail);
+        ProblemDetail detail = detail(ProblemType.INTERNAL_ERROR, "The service failed unexpectedly; nothing was changed "
+                + "by this request. Retry, and report it if it persists.", request);
+        return ResponseEntity.status(ProblemType.INTERNAL_ERROR.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(detail);
     }
 
-    /** The problem type of each of the service's exceptions. */
-    record Problem(HttpStatus status, String type, String title) {
-
-        static final String TYPE_BASE = "urn:anomstack:model-store:problem:";
-
-        static Problem of(ModelStoreException e) {
-            if (e instanceof InvalidNameException) {
-                return new Problem(HttpStatus.BAD_REQUEST, "invalid-name", "Invalid name");
-            }
-            if (e instanceof InvalidRequestException) {
-                return new Problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request");
-            }
-            if (e instanceof UploadInterruptedException) {
-                return new Problem(HttpStatus.BAD_REQUEST, "upload-interrupted", "Upload interrupted");
-            }
-            if (e instanceof ModelNotFoundException) {
-                return new Problem(HttpStatus.NOT_FOUND, "not-found", "Not found");
-            }
-            if (e instanceof ModelTooLargeException) {
-                return new Problem(HttpStatus.CONTENT_TOO_LARGE, "model-too-large", "Model too large");
-            }
-            if (e instanceof DigestMismatchException) {
-                return new Problem(HttpStatus.UNPROCESSABLE_CONTENT, "digest-mismatch", "Digest mismatch");
-            }
-            if (e instanceof VersionConflictException) {
-                return new Problem(HttpStatus.CONFLICT, "version-conflict", "Version conflict");
-            }
-            if (e instanceof ModelArchivedException) {
-                return new Problem(HttpStatus.CONFLICT, "model-archived", "Model archived");
-            }
-            if (e instanceof BucketManagementDisabledException) {
-                return new Problem(HttpStatus.CONFLICT, "bucket-management-disabled", "Bucket management disabled");
-            }
-            if (e instanceof VersionInUseException) {
-                return new Problem(HttpStatus.CONFLICT, "version-in-use", "Version in use");
-            }
-            if (e instanceof StoreUnavailableException) {
-                return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "s3-unavailable", "S3 unavailable");
-            }
-            if (e instanceof StoreAccessException) {
-                return new Problem(HttpStatus.BAD_GATEWAY, "s3-access", "S3 refused the service");
-            }
-            return new Problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error");
-        }
-
-        ProblemDetail detail(String message, HttpServletRequest request) {
-            ProblemDetail detail = ProblemDetail.forStatusAndDetail(status, message);
-            detail.setType(URI.create(TYPE_BASE + type));
-            detail.setTitle(title);
-            detail.setInstance(URI.create(request.getRequestURI()));
-            return detail;
-        }
+    /** A problem detail of the given type, about this request. */
+    private static ProblemDetail detail(ProblemType type, String message, HttpServletRequest request) {
+        ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(type.status()), message);
+        detail.setType(type.uri());
+        detail.setTitle(type.title());
+        detail.setInstance(URI.create(request.getRequestURI()));
+        return detail;
     }
 }

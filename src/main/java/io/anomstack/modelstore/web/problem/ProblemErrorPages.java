@@ -1,7 +1,7 @@
 package io.anomstack.modelstore.web.problem;
 
 import io.anomstack.modelstore.catalog.UploadInterruptedException;
-import io.anomstack.modelstore.observability.ErrorCauses;
+import io.anomstack.modelstore.problem.ProblemType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.catalina.core.StandardHost;
@@ -42,11 +42,12 @@ class ProblemErrorPages implements ErrorController {
             status = HttpStatus.BAD_REQUEST;
         }
         boolean clientError = status.is4xxClientError();
+        ProblemType type = clientError ? ProblemType.MALFORMED_REQUEST : ProblemType.INTERNAL_ERROR;
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, interrupted != null ? interrupted.getMessage()
                 : clientError ? MALFORMED
                 : "The service failed unexpectedly; nothing was changed by this request. Retry, and report it if it persists.");
-        problem.setType(URI.create(ProblemDetailsAdvice.Problem.TYPE_BASE + (clientError ? "malformed-request" : "internal-error")));
-        problem.setTitle(clientError ? "Malformed request" : "Internal error");
+        problem.setType(type.uri());
+        problem.setTitle(type.title());
         Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         if (path instanceof String uri && uri.matches("[\\x21-\\x7e]*")) {
             problem.setInstance(URI.create(uri));
@@ -68,12 +69,13 @@ class ProblemErrorPages implements ErrorController {
     @Bean
     static RequestRejectedHandler requestRejectedHandler() {
         return (request, response, rejected) -> {
-            ErrorCauses.recordProblem(request, ProblemDetailsAdvice.Problem.TYPE_BASE + "malformed-request");
-            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            ProblemType type = ProblemType.MALFORMED_REQUEST;
+            request.setAttribute(ProblemType.REQUEST_ATTRIBUTE, type);
+            response.setStatus(type.status());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding("UTF-8");
-            response.getWriter().write("{\"type\":\"" + ProblemDetailsAdvice.Problem.TYPE_BASE + "malformed-request\","
-                    + "\"title\":\"Malformed request\",\"status\":400,\"detail\":\"" + MALFORMED + "\"}");
+            response.getWriter().write("{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":"
+                    + type.status() + ",\"detail\":\"" + MALFORMED + "\"}");
         };
     }
 

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.web.problem;
 
+import io.anomstack.modelstore.problem.ProblemType;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -22,13 +23,13 @@ public class ProblemErrorReportValve extends ErrorReportValve {
             return;
         }
         boolean clientError = status < 500 || status == 501 || status == 505;
+        ProblemType type = clientError ? ProblemType.MALFORMED_REQUEST : ProblemType.INTERNAL_ERROR;
         String detail = clientError
                 ? "The request could not be read: its request line, path, headers or framing are malformed, not supported "
                 + "or over the size limits (paths may not contain encoded slashes, backslashes or control characters; "
                 + "headers are limited to 80 KB; HTTP/1.1 with Content-Length or chunked bodies only)."
                 : "The service failed unexpectedly; nothing was changed by this request. Retry, and report it if it persists.";
-        String body = "{\"type\":\"urn:anomstack:model-store:problem:" + (clientError ? "malformed-request" : "internal-error")
-                + "\",\"title\":\"" + (clientError ? "Malformed request" : "Internal error") + "\",\"status\":" + status
+        String body = "{\"type\":\"" + type.uri() + "\",\"title\":\"" + type.title() + "\",\"status\":" + status
                 + ",\"detail\":\"" + detail + "\"}";
         try {
             response.setContentType("application/problem+json");

@@ -1,6 +1,6 @@
 package io.anomstack.modelstore.web.problem;
 
-import io.anomstack.modelstore.observability.ErrorCauses;
+import io.anomstack.modelstore.problem.ProblemType;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -12,8 +12,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
- * Notes the type of every problem detail Spring MVC writes (this service's and its own) for the error meter, so that
- * the classification stays where the problems are made ({@link ProblemDetailsAdvice}, {@link ProblemErrorPages}).
+ * Notes the {@link ProblemType} of every problem detail Spring MVC writes for the error meter (none for Spring MVC's
+ * own), so that the classification stays where the problems are made ({@link ProblemDetailsAdvice},
+ * {@link ProblemErrorPages}).
  */
 @RestControllerAdvice
 class ProblemTypeRecorder implements ResponseBodyAdvice<Object> {
@@ -28,8 +29,8 @@ class ProblemTypeRecorder implements ResponseBodyAdvice<Object> {
                                   Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request,
                                   ServerHttpResponse response) {
         if (body instanceof ProblemDetail problem && request instanceof ServletServerHttpRequest servlet) {
-            // Spring MVC's own problems may carry no type (about:blank).
-            ErrorCauses.recordProblem(servlet.getServletRequest(), String.valueOf(problem.getType()));
+            // Spring MVC's own problems (about:blank) are none of the service's types: null removes what was noted.
+            servlet.getServletRequest().setAttribute(ProblemType.REQUEST_ATTRIBUTE, ProblemType.ofUri(problem.getType()));
         }
         return body;
     }

@@ -4,10 +4,13 @@ import io.anomstack.modelstore.catalog.InvalidRequestException;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelRef;
+import io.anomstack.modelstore.problem.ProblemException;
+import io.anomstack.modelstore.problem.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
 import org.springframework.stereotype.Component;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,19 +95,26 @@ public class IdempotencyKeys {
     }
 
     /** An upload with the same key is running on this instance: the client should retry once it has ended (409). */
-    public static class IdempotencyKeyInUseException extends RuntimeException {
+    public static class IdempotencyKeyInUseException extends ProblemException {
 
         IdempotencyKeyInUseException(String key) {
-            super("An upload with " + KEY_HEADER + " " + key + " is still running; retry after the time in Retry-After "
+            super(ProblemType.IDEMPOTENCY_KEY_IN_USE,
+                    "An upload with " + KEY_HEADER + " " + key + " is still running; retry after the time in Retry-After "
                     + "and you get the version it stores. Nothing of this request was stored.");
+        }
+
+        @Override
+        public Duration retryAfter() {
+            return RETRY_SOON;
         }
     }
 
     /** The key already stored a model with another digest: a new model needs a new key (422). */
-    public static class IdempotencyKeyReusedException extends RuntimeException {
+    public static class IdempotencyKeyReusedException extends ProblemException {
 
         IdempotencyKeyReusedException(String key, ModelDescriptor stored, String expectedSha256) {
-            super(KEY_HEADER + " " + key + " already stored version " + stored.version() + " with SHA-256 "
+            super(ProblemType.IDEMPOTENCY_KEY_REUSED,
+                    KEY_HEADER + " " + key + " already stored version " + stored.version() + " with SHA-256 "
                     + stored.sha256() + ", but this request announces " + expectedSha256 + ". Use a new key for a new "
                     + "model; nothing of this request was stored.");
         }
