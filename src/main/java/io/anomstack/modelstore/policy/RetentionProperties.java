@@ -10,8 +10,10 @@ import org.springframework.scheduling.support.CronExpression;
  * {@code MODELSTORE_RETENTION_MAX_AGE_DAYS}); a batch file's {@code retention} overrides it. Both unset (the
  * default): every version is kept.
  *
- * @param keepLast   newest versions kept per model, at least 1
- * @param maxAgeDays age in days after which versions are removed, at least 1
+ * @param keepLast   newest versions kept per model, at least 1 ({@code MODELSTORE_RETENTION_KEEP_LAST}); unset keeps any
+ *                   number of versions
+ * @param maxAgeDays age in days after which versions are removed, at least 1 ({@code MODELSTORE_RETENTION_MAX_AGE_DAYS});
+ *                   unset keeps versions of any age
  * @param schedule   when retention runs, a Spring cron expression in UTC ({@code MODELSTORE_RETENTION_SCHEDULE});
  *                   blank for the default (daily at 03:30, off in local mode), {@code -} for never
  */

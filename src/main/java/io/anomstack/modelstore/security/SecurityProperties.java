@@ -15,7 +15,9 @@ import java.util.Set;
  * @param allowAnonymous everybody may do everything without a key ({@code MODELSTORE_SECURITY_ALLOW_ANONYMOUS}, default
  *                       false). Outside local mode the service refuses to start with no key configured unless this is
  *                       set; local mode lets anonymous callers in from loopback addresses only.
- * @param apiKeys        the API keys ({@code MODELSTORE_SECURITY_APIKEYS_0_NAME}, {@code …_0_SHA256}, {@code …_0_ROLE},
+ * @param apiKeys        the API keys callers authenticate with, each a name, the SHA-256 of its secret, a role
+ *                       ({@code reader}, {@code writer} or {@code admin}) and the batch globs it may touch
+ *                       ({@code MODELSTORE_SECURITY_APIKEYS_0_NAME}, {@code …_0_SHA256}, {@code …_0_ROLE},
  *                       {@code …_0_BATCHES}, …); none by default
  * @param jwt            OAuth2/OIDC bearer tokens, off unless an issuer or a JWK set is configured
  */
