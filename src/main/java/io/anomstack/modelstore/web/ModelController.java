@@ -2,6 +2,7 @@ package io.anomstack.modelstore.web;
 
 import io.anomstack.modelstore.web.download.BatchBundles;
 import io.anomstack.modelstore.web.upload.IdempotencyKeys;
+import io.anomstack.modelstore.web.upload.ModelUploads;
 import io.anomstack.modelstore.web.download.ModelDownloads;
 import io.anomstack.modelstore.web.upload.UploadRequestReader;
 import io.anomstack.modelstore.catalog.ArchiveState;
@@ -57,17 +58,15 @@ class ModelController {
     private static final String TAG_DOC = "Model tag, for metrics with several models (one per Anomstack model_configs entry), e.g. pca_default";
 
     private final ModelCatalog catalog;
-    private final UploadRequestReader uploads;
-    private final IdempotencyKeys idempotencyKeys;
+    private final ModelUploads uploads;
     private final ModelDownloads downloads;
     private final BatchBundles bundles;
     private final BatchPolicies policies;
 
-    ModelController(ModelCatalog catalog, UploadRequestReader uploads, IdempotencyKeys idempotencyKeys,
+    ModelController(ModelCatalog catalog, ModelUploads uploads,
                     ModelDownloads downloads, BatchBundles bundles, BatchPolicies policies) {
         this.catalog = catalog;
         this.uploads = uploads;
-        this.idempotencyKeys = idempotencyKeys;
         this.downloads = downloads;
         this.bundles = bundles;
         this.policies = policies;
@@ -122,12 +121,21 @@ class ModelController {
             @PathVariable @Parameter(example = "my_batch") String batch,
             @PathVariable @Parameter(example = "cpu_usage") String metric,
             @Parameter(hidden = true) HttpServletRequest request) {
-        ModelRef model = new ModelRef(batch, metric, UploadRequestReader.queryParameter(request, "tag"));
-        return answer(model, idempotencyKeys.upload(request, model, key -> uploads.read(request, model, key, catalog::upload)));
+        ModelRef model = new ModelRef(batch, metric, queryParameter(request, "tag"));
+        return answer(model, uploads.upload(request, model));
+    }
+
+    private static String queryParameter(HttpServletRequest request, String name) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return null;
+        }
+        String value = UriComponentsBuilder.newInstance().query(query).build().getQueryParams().getFirst(name);
+        return value == null ? null : java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** 201 for a version this request stored, 200 for one an earlier attempt with its Idempotency-Key stored. */
-    private static ResponseEntity<ModelDescriptor> answer(ModelRef model, IdempotencyKeys.Outcome outcome) {
+    private static ResponseEntity<ModelDescriptor> answer(ModelRef model, ModelUploads.Outcome outcome) {
         ModelDescriptor stored = outcome.version();
         UriComponentsBuilder location = UriComponentsBuilder.fromPath("/api/v1/models/{batch}/{metric}/versions/{version}");
         if (model.tag() != null) {
