@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
 
+/** The admin API for the bucket models are stored in: shows its configuration and reconciles it ({@link BucketAdmin}). */
 @RestController
 @RequestMapping("/api/v1/admin/bucket")
 @Tag(name = "admin", description = "Configuration of the bucket models are stored in")

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+/** Shows the storage policy in effect for a batch ({@link BatchPolicies}). */
 @RestController
 @RequestMapping("/api/v1/models")
 @Tag(name = "policies", description = "The storage policy in effect for each metric batch")

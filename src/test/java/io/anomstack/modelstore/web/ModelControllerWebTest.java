@@ -3,6 +3,8 @@ package io.anomstack.modelstore.web;
 import io.anomstack.modelstore.web.download.BatchBundles;
 import io.anomstack.modelstore.web.upload.IdempotencyKeys;
 import io.anomstack.modelstore.web.upload.MetadataParser;
+import io.anomstack.modelstore.web.upload.ModelUploads;
+import io.anomstack.modelstore.web.upload.UploadAdmission;
 import io.anomstack.modelstore.web.download.ModelDownloads;
 import io.anomstack.modelstore.web.problem.ProblemDetailsAdvice;
 import io.anomstack.modelstore.web.upload.UploadDrain;
@@ -25,7 +27,7 @@ import org.springframework.test.web.servlet.MockMvc;
 @WebMvcTest(ModelController.class)
 @AutoConfigureMockMvc(addFilters = false)
 @EnableConfigurationProperties(ModelStoreProperties.class)
-@Import({UploadRequestReader.class, IdempotencyKeys.class, UploadDrain.class, MetadataParser.class, ModelDownloads.class,
+@Import({ModelUploads.class, UploadAdmission.class, UploadRequestReader.class, IdempotencyKeys.class, UploadDrain.class, MetadataParser.class, ModelDownloads.class,
         BatchBundles.class, ProblemDetailsAdvice.class})
 public abstract class ModelControllerWebTest {
 

@@ -8,13 +8,13 @@ import io.anomstack.modelstore.problem.ProblemException;
 import io.anomstack.modelstore.problem.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -40,41 +40,55 @@ public class IdempotencyKeys {
     }
 
     /**
-     * Runs {@code upload} with the request's key (or {@code null} without one), unless an earlier upload with that key
-     * stored a version, which is returned instead.
+     * Claims the request's key for an upload of {@code model} on this instance, until {@link #release} gives it back.
      *
-     * @throws InvalidRequestException       when the key is not 1 to 128 letters, digits or {@code . _ : + / = -}
-     * @throws IdempotencyKeyInUseException  when an upload with the key is running on this instance
-     * @throws IdempotencyKeyReusedException when the key stored a model with another digest than the request announces
+     * @return the key; none when the request has none, and nothing is claimed then
+     * @throws InvalidRequestException      when the key is not 1 to 128 letters, digits or {@code . _ : + / = -}
+     * @throws IdempotencyKeyInUseException when an upload with the key is running on this instance
      */
-    public Outcome upload(HttpServletRequest request, ModelRef model, Function<String, ModelDescriptor> upload) {
+    @Nullable String claim(HttpServletRequest request, ModelRef model) {
         String key = keyOf(request);
-        if (key == null) {
-            return new Outcome(upload.apply(null), false);
-        }
-        String claim = model + "\n" + key;
-        if (!running.add(claim)) {
+        if (key != null && !running.add(claimOf(model, key))) {
             throw new IdempotencyKeyInUseException(key);
         }
-        try {
-            Optional<ModelDescriptor> earlier = catalog.uploadedWith(model, key);
-            if (earlier.isEmpty()) {
-                return new Outcome(upload.apply(key), false);
-            }
+        return key;
+    }
+
+    /**
+     * The version an earlier upload with the claimed key stored, which the request is answered with instead of storing
+     * a second one; empty without a key or when no upload with it stored a version.
+     *
+     * @throws IdempotencyKeyReusedException when the key stored a model with another digest than the request announces
+     */
+    Optional<ModelDescriptor> storedEarlier(HttpServletRequest request, ModelRef model, @Nullable String key) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        Optional<ModelDescriptor> earlier = catalog.uploadedWith(model, key);
+        if (earlier.isPresent()) {
             ModelDescriptor stored = earlier.get();
             String expectedSha256 = DigestHeaders.expectedSha256(request,
                     !JakartaServletFileUpload.isMultipartContent(request));
             if (expectedSha256 != null && !expectedSha256.equals(stored.sha256())) {
                 throw new IdempotencyKeyReusedException(key, stored, expectedSha256);
             }
-            return new Outcome(stored, true);
-        } finally {
-            running.remove(claim);
+        }
+        return earlier;
+    }
+
+    /** Gives back the key {@link #claim} claimed; nothing to do without one. */
+    void release(ModelRef model, @Nullable String key) {
+        if (key != null) {
+            running.remove(claimOf(model, key));
         }
     }
 
-    /** The request's key, bare or as the draft's quoted string, or {@code null} without one. */
-    private static String keyOf(HttpServletRequest request) {
+    private static String claimOf(ModelRef model, String key) {
+        return model + "\n" + key;
+    }
+
+    /** The request's key, bare or as the draft's quoted string; none without one. */
+    private static @Nullable String keyOf(HttpServletRequest request) {
         String header = request.getHeader(KEY_HEADER);
         if (header == null) {
             return null;
@@ -88,10 +102,6 @@ public class IdempotencyKeys {
                     + "is a good key: a new one for each model you upload, the same one when you retry that upload).");
         }
         return key;
-    }
-
-    /** The version an upload answers with, and whether an earlier attempt stored it. */
-    public record Outcome(ModelDescriptor version, boolean replayed) {
     }
 
     /** An upload with the same key is running on this instance: the client should retry once it has ended (409). */

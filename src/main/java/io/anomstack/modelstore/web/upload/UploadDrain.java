@@ -12,8 +12,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 /**
  * The uploads being received, so that a shutdown neither cuts short an upload that could still finish nor leaves one
@@ -41,27 +39,24 @@ public class UploadDrain implements SmartLifecycle {
     private volatile boolean accepting;
 
     /**
-     * Runs an upload. It passes every stream it reads the body from through the function it is given: those streams stop
-     * delivering bytes once shutdown ends the upload.
+     * Registers an upload being received, before its body is read. The upload passes every stream it reads the body from
+     * through {@link Receiving#body}, lets {@link Receiving#failure} translate what it fails with, and calls
+     * {@link Receiving#end()} once it has ended, whichever way.
      */
-    <T> T receive(Function<UnaryOperator<InputStream>, T> upload) {
+    Receiving begin() {
         Receiving tracked = new Receiving();
         receiving.add(tracked);
         if (!accepting) {
             tracked.stop();
         }
-        try {
-            return upload.apply(tracked::body);
-        } catch (RuntimeException e) {
-            if (tracked.stopped) {
-                throw new ShuttingDownException(e);
-            }
-            throw e;
-        } finally {
-            receiving.remove(tracked);
-            synchronized (receiving) {
-                receiving.notifyAll();
-            }
+        return tracked;
+    }
+
+    /** Unregisters an upload that has ended, which a shutdown waiting for the uploads to abort notices. */
+    private void ended(Receiving tracked) {
+        receiving.remove(tracked);
+        synchronized (receiving) {
+            receiving.notifyAll();
         }
     }
 
@@ -107,14 +102,25 @@ public class UploadDrain implements SmartLifecycle {
     }
 
     /** One upload being received: once stopped, its body fails on the next read. */
-    private static final class Receiving {
+    final class Receiving {
 
         private volatile boolean stopped;
 
-        void stop() {
+        private void stop() {
             stopped = true;
         }
 
+        /** What the upload failed with: a {@link ShuttingDownException} if the shutdown stopped it. */
+        RuntimeException failure(RuntimeException e) {
+            return stopped ? new ShuttingDownException(e) : e;
+        }
+
+        /** Marks the upload as ended; called once, whether it succeeded or failed. */
+        void end() {
+            ended(this);
+        }
+
+        /** The body stream, which stops delivering bytes once the shutdown stops the upload. */
         InputStream body(InputStream in) {
             return new FilterInputStream(in) {
                 @Override

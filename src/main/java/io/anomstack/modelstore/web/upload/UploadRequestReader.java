@@ -9,18 +9,16 @@ import org.apache.commons.fileupload2.core.FileItemInput;
 import org.apache.commons.fileupload2.core.FileItemInputIterator;
 import org.apache.commons.fileupload2.core.FileUploadException;
 import org.apache.commons.fileupload2.jakarta.servlet6.JakartaServletFileUpload;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.util.UriComponentsBuilder;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -37,41 +35,36 @@ public class UploadRequestReader {
     static final String METADATA_PART = "metadata";
 
     private final MetadataParser metadataParser;
-    private final UploadDrain inFlight;
 
-    UploadRequestReader(MetadataParser metadataParser, UploadDrain inFlight) {
+    UploadRequestReader(MetadataParser metadataParser) {
         this.metadataParser = metadataParser;
-        this.inFlight = inFlight;
     }
 
     /**
-     * Reads the upload and hands it to {@code store} while the request stream is open.
+     * Reads the upload's headers, and for a form the parts before the file: the upload's body is the request stream,
+     * still open, which the catalog reads while it stores the model.
      *
-     * @param idempotencyKey the request's Idempotency-Key, or {@code null}
+     * @param idempotencyKey the request's Idempotency-Key
+     * @param stoppable      what the model's body stream passes through ({@link UploadDrain})
      */
-    public <T> T read(HttpServletRequest request, ModelRef model, String idempotencyKey, Function<ModelUpload, T> store) {
-        return inFlight.receive(stoppable -> readBody(request, stoppable, model, idempotencyKey, store));
-    }
-
-    /** @param stoppable what the model's body stream passes through ({@link UploadDrain}) */
-    private <T> T readBody(HttpServletRequest request, UnaryOperator<InputStream> stoppable, ModelRef model,
-                           String idempotencyKey, Function<ModelUpload, T> store) {
+    ModelUpload read(HttpServletRequest request, ModelRef model, @Nullable String idempotencyKey,
+                     UnaryOperator<InputStream> stoppable) {
         if (JakartaServletFileUpload.isMultipartContent(request)) {
-            return readForm(request, stoppable, model, idempotencyKey, store);
+            return readForm(request, stoppable, model, idempotencyKey);
         }
         Map<String, Object> metadata = metadataParser.parse(request.getHeader(METADATA_HEADER), METADATA_HEADER + " header");
         String contentType = rawContentType(request.getContentType());
         try {
-            return store.apply(new ModelUpload(model, fileNameOf(request.getHeader(HttpHeaders.CONTENT_DISPOSITION)),
+            return new ModelUpload(model, fileNameOf(request.getHeader(HttpHeaders.CONTENT_DISPOSITION)),
                     contentType, request.getContentLengthLong(), stoppable.apply(request.getInputStream()),
-                    DigestHeaders.expectedSha256(request, true), () -> metadata, idempotencyKey));
+                    DigestHeaders.expectedSha256(request, true), () -> metadata, idempotencyKey);
         } catch (IOException e) {
             throw new UploadInterruptedException("The upload could not be read: " + e.getMessage(), e);
         }
     }
 
-    private <T> T readForm(HttpServletRequest request, UnaryOperator<InputStream> stoppable, ModelRef model,
-                           String idempotencyKey, Function<ModelUpload, T> store) {
+    private ModelUpload readForm(HttpServletRequest request, UnaryOperator<InputStream> stoppable, ModelRef model,
+                                 @Nullable String idempotencyKey) {
         try {
             String expectedSha256 = DigestHeaders.expectedSha256(request, false);
             FileItemInputIterator parts = new JakartaServletFileUpload<>().getItemIterator(request);
@@ -83,10 +76,10 @@ public class UploadRequestReader {
                 } else if (FILE_PART.equals(part.getFieldName()) && !part.isFormField()) {
                     String contentType = part.getContentType() == null ? MediaType.APPLICATION_OCTET_STREAM_VALUE : part.getContentType();
                     String metadataBeforeFile = metadataJson;
-                    return store.apply(new ModelUpload(model, plainFileName(part.getName()), contentType, -1,
+                    return new ModelUpload(model, plainFileName(part.getName()), contentType, -1,
                             stoppable.apply(part.getInputStream()), expectedSha256,
                             () -> metadataParser.parse(restOfForm(parts, metadataBeforeFile), "metadata part"),
-                            idempotencyKey));
+                            idempotencyKey);
                 }
             }
         } catch (FileUploadException e) {
@@ -101,7 +94,7 @@ public class UploadRequestReader {
      * Reads the parts after the file, once the file is stored and before the version is committed: the metadata may
      * come there; a second file or a second metadata part makes the form ambiguous, and the upload is refused.
      */
-    private static String restOfForm(FileItemInputIterator parts, String metadataBeforeFile) {
+    private static @Nullable String restOfForm(FileItemInputIterator parts, @Nullable String metadataBeforeFile) {
         try {
             String metadata = metadataBeforeFile;
             while (parts.hasNext()) {
@@ -131,21 +124,8 @@ public class UploadRequestReader {
         }
     }
 
-    /**
-     * A query parameter read from the query string alone. {@code getParameter} would make the container
-     * parse a form-encoded body (what {@code curl --data-binary} announces) and so consume the model.
-     */
-    public static String queryParameter(HttpServletRequest request, String name) {
-        String query = request.getQueryString();
-        if (query == null) {
-            return null;
-        }
-        String value = UriComponentsBuilder.newInstance().query(query).build().getQueryParams().getFirst(name);
-        return value == null ? null : URLDecoder.decode(value, StandardCharsets.UTF_8);
-    }
-
     /** The model's media type: what the client sent, except a form encoding, which a model body never is. */
-    private static String rawContentType(String contentType) {
+    private static String rawContentType(@Nullable String contentType) {
         if (contentType == null || contentType.startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE)) {
             return MediaType.APPLICATION_OCTET_STREAM_VALUE;
         }
@@ -156,7 +136,7 @@ public class UploadRequestReader {
      * The uploader's file name, which only lends the stored object its extension. A path in it (slashes, backslashes,
      * dots) is no file name a client means to send, so it is refused rather than trimmed.
      */
-    private static String plainFileName(String fileName) {
+    private static @Nullable String plainFileName(@Nullable String fileName) {
         if (fileName != null && (fileName.contains("/") || fileName.contains("\\") || fileName.contains("..")
                 || fileName.length() > 255 || fileName.chars().anyMatch(Character::isISOControl))) {
             throw new InvalidRequestException("The file name must be a plain name such as model.pkl, without folders, "
@@ -165,7 +145,7 @@ public class UploadRequestReader {
         return fileName;
     }
 
-    private static String fileNameOf(String contentDisposition) {
+    private static @Nullable String fileNameOf(@Nullable String contentDisposition) {
         if (contentDisposition == null || contentDisposition.isBlank()) {
             return null;
         }
