@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Measures the service against direct AWS SDK access to the same S3 server, in one run: transfer throughput,
  * GET latest latency under concurrency, the service's memory during large uploads, and the S3 requests a GET
  * latest costs as versions pile up. Prints a markdown report and writes it to {@code docs/benchmarks.md}.
- * Run it with {@code ./mvnw -Pbench verify}; see README.md.
+ * Run it with {@code ./mvnw -Pbench verify}; see docs/benchmarks.md, "How it runs".
  */
 public final class Benchmark {
 

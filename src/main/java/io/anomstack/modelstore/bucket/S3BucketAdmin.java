@@ -206,7 +206,7 @@ final class S3BucketAdmin implements BucketAdmin {
     private void logOutcome(ReconcileReport report) {
         report.steps().stream().filter(step -> step.outcome() == Outcome.DENIED).forEach(step -> denials.warn(
                 step.missingPermission(), "Bucket management: S3 denied {} on bucket '{}', so its {} is left as it is. "
-                        + "Grant the permission to the service's IAM identity (see README, Bucket management).",
+                        + "Grant the permission to the service's IAM identity (see docs/bucket-management.md).",
                 step.missingPermission(), report.bucket(), step.step().name().toLowerCase()));
         log.info("Bucket '{}' in {} reconciled: {}", report.bucket(), report.region(), report.steps().stream()
                 .map(step -> step.step().name().toLowerCase() + " " + step.outcome().name().toLowerCase())

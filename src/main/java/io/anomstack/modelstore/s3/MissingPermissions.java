@@ -25,7 +25,7 @@ public final class MissingPermissions {
     public void report(String permission, S3Location target, String consequence) {
         if (missing.add(permission + " on " + target.bucket())) {
             log.warn("The service's IAM identity may not use {} on the {}. {} Grant it to have the feature "
-                    + "(see the full IAM policy in the README); this is logged once.", permission, target.describe(),
+                    + "(see the full IAM policy in docs/security.md); this is logged once.", permission, target.describe(),
                     consequence);
         }
     }

@@ -78,7 +78,7 @@ final class ObjectArchive {
                 + tier.token() + "\"}}";
         return new StoreAccessException("The service may not restore objects in the " + target.describe()
                 + ": its IAM identity lacks s3:RestoreObject (S3 answered AccessDenied). Grant it (see the full IAM "
-                + "policy in the README) or restore the object yourself: aws s3api restore-object --bucket "
+                + "policy in docs/security.md) or restore the object yourself: aws s3api restore-object --bucket "
                 + target.bucket() + " --key " + key + " --restore-request '" + request + "'", e);
     }
 

@@ -22,7 +22,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's Java client example, taken from README.md as it stands, compiled and run in a JVM of its own against
+ * The Java client example of docs/clients.md, taken from that file as it stands, compiled and run in a JVM of its own against
  * the service with an API key required: the example cannot rot without this test failing.
  */
 class JavaClientExampleIT {
@@ -38,7 +38,7 @@ class JavaClientExampleIT {
     void theReadmesJavaExampleUploadsVerifiesAndCachesTheLatestModel() throws Exception {
         Path source = dir.resolve("src").resolve("ModelStoreExample.java");
         Files.createDirectories(source.getParent());
-        Files.writeString(source, readmeExample());
+        Files.writeString(source, documentedExample());
         Path classes = Files.createDirectories(dir.resolve("classes"));
         compile(source, classes);
         byte[] model = TestData.randomBytes(2 * 1024 * 1024);
@@ -72,13 +72,13 @@ class JavaClientExampleIT {
         return properties;
     }
 
-    private static String readmeExample() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        int start = readme.indexOf(START);
-        int end = readme.indexOf(END);
-        assertThat(start).as("README.md has the marker %s", START).isNotNegative();
-        assertThat(end).as("README.md has the marker %s after the start marker", END).isGreaterThan(start);
-        String block = readme.substring(start + START.length(), end).strip();
+    private static String documentedExample() throws Exception {
+        String doc = Files.readString(Path.of("docs/clients.md"));
+        int start = doc.indexOf(START);
+        int end = doc.indexOf(END);
+        assertThat(start).as("docs/clients.md has the marker %s", START).isNotNegative();
+        assertThat(end).as("docs/clients.md has the marker %s after the start marker", END).isGreaterThan(start);
+        String block = doc.substring(start + START.length(), end).strip();
         assertThat(block).startsWith("```java").endsWith("```");
         return block.substring("```java".length(), block.length() - "```".length());
     }
@@ -88,6 +88,6 @@ class JavaClientExampleIT {
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int result = javac.run(null, errors, errors, "--release", "17", "-Xlint:all", "-Werror",
                 "-d", classes.toString(), source.toString());
-        assertThat(result).as("javac on the README's example:%n%s", errors.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(result).as("javac on the example of docs/clients.md:%n%s", errors.toString(StandardCharsets.UTF_8)).isZero();
     }
 }

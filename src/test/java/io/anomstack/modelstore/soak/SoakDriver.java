@@ -385,7 +385,7 @@ public final class SoakDriver {
                 + "of its own, S3Proxy (filesystem) in the driver's JVM, all on one machine. Each thread picks "
                 + "upload (30 %), download latest (40 %), list versions (20 %) or delete an older version (10 %) of one "
                 + "of " + settings.models() + " models; uploads are 1 KB–50 MB (log-uniform after a cube: median about "
-                + "4 KB, 1 in 20 over 10 MB), half of them compressible. See README, Reliability.\n\n"
+                + "4 KB, 1 in 20 over 10 MB), half of them compressible. See [reliability.md](reliability.md).\n\n"
                 + "Run " + date + " on " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.runtime.version") + ", load average (1/5/15 min) " + loadBefore + " before and "
                 + loadAverage() + " after.\n\n"
