@@ -4,12 +4,12 @@ import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.micrometer.cloudwatch2.CloudWatchMeterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MeterRegistryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 /** Wires the meters, the request log and the CloudWatch allow-list into the service. */
 @Configuration(proxyBeanMethods = false)
@@ -24,16 +24,15 @@ class ObservabilityConfiguration {
         return registration;
     }
 
-    /** Static and lazy: a post-processor must not pull the meter registry into being before its own customizers. */
+    /**
+     * The catalog everyone injects: storage's catalog (the bean {@code modelCatalog}) with model sizes measured on the
+     * way through. Primary, so the undecorated one is reached only by naming it, as here.
+     */
     @Bean
-    static BeanPostProcessor meteredModelCatalog(ObjectProvider<MeterRegistry> registry, ObjectProvider<BatchTags> batchTags) {
-        return new BeanPostProcessor() {
-            @Override
-            public Object postProcessAfterInitialization(Object bean, String beanName) {
-                return bean instanceof ModelCatalog catalog && !(bean instanceof MeteredModelCatalog)
-                        ? new MeteredModelCatalog(catalog, registry.getObject(), batchTags.getObject()) : bean;
-            }
-        };
+    @Primary
+    ModelCatalog meteredModelCatalog(@Qualifier("modelCatalog") ModelCatalog catalog, MeterRegistry registry,
+                                     BatchTags batchTags) {
+        return new MeteredModelCatalog(catalog, registry, batchTags);
     }
 
     /**
