@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import org.jspecify.annotations.Nullable;
 import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.s3.PreconditionFailedException;
@@ -95,9 +96,9 @@ final class LatestPointers {
         cache.forgetLatest(model);
     }
 
-    /** What to write given the current pointer, or null to leave it as it is. */
+    /** What to write given the current pointer; null leaves it as it is. */
     private interface Move {
-        ModelDescriptor to(Optional<LatestPointer> current);
+        @Nullable ModelDescriptor to(Optional<LatestPointer> current);
     }
 
     /** @return what the pointer showed before this moved it; empty when it did not move or showed nothing */

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import org.jspecify.annotations.Nullable;
 import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.catalog.ArchiveState;
@@ -45,7 +46,7 @@ final class ObjectArchive {
      *
      * @param days how long the restored copy stays; null for Intelligent-Tiering, which refuses a number of days
      */
-    RestoreAnswer restore(ObjectRequests operations, String key, Integer days, RestoreTier tier) {
+    RestoreAnswer restore(ObjectRequests operations, String key, @Nullable Integer days, RestoreTier tier) {
         S3Location target = operations.target();
         return operations.call("restoring " + key, () -> {
             try {

@@ -205,9 +205,16 @@ public class S3StorageConfiguration {
     ModelCatalog modelCatalog(LocationStores stores, DescriptorCodec codec, ReadCache cache, ModelStoreProperties properties,
                               ObjectSettings.PerBatch objectSettings, ExecutorService s3ReadExecutor,
                               SupersededVersions marks, WritesInProgress active) {
-        return new S3ModelCatalog(stores, codec, new VersionIdGenerator(Clock.systemUTC()), cache, objectSettings,
-                marks, new PageCursors(cursorSecret(properties, stores)), properties.maxModelSize().toBytes(),
-                s3ReadExecutor, active, Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        VersionLookup lookup = new VersionLookup(stores, codec, cache, s3ReadExecutor);
+        ArchiveStates archives = new ArchiveStates(stores, lookup);
+        LatestAndAliases names = new LatestAndAliases(stores, lookup, archives, marks);
+        return new S3ModelCatalog(
+                new ModelCommits(stores, lookup, codec, new VersionIdGenerator(clock), objectSettings, marks, active,
+                        properties.maxModelSize().toBytes(), clock),
+                new ModelListings(stores, lookup, new PageCursors(cursorSecret(properties, stores))),
+                lookup, names, new ModelContentReader(stores, cache, archives), archives,
+                new VersionRemovals(stores, lookup, names, cache, marks, clock));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import org.jspecify.annotations.Nullable;
 import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.catalog.DigestMismatchException;
@@ -45,11 +46,11 @@ final class StreamingUploader {
     }
 
     /**
-     * @param expectedSha256 the digest the client announced, or null
+     * @param expectedSha256 the digest the client announced, if any
      * @param objectSettings the batch's storage class, encryption and compression
      * @throws PreconditionFailedException when an object already exists at {@code key}
      */
-    Result upload(String key, String contentType, MeasuredInputStream body, String expectedSha256,
+    Result upload(String key, String contentType, MeasuredInputStream body, @Nullable String expectedSha256,
                   ObjectSettings objectSettings) {
         byte[] sample = read(body, SAMPLE_BYTES);
         ModelEncoding encoding = worthCompressing(sample, objectSettings.compression())
