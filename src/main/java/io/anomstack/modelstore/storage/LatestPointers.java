@@ -1,6 +1,5 @@
 package io.anomstack.modelstore.storage;
 
-import org.jspecify.annotations.Nullable;
 import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.s3.PreconditionFailedException;
@@ -8,6 +7,7 @@ import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.StoreUnavailableException;
 import io.anomstack.modelstore.catalog.VersionId;
+import org.jspecify.annotations.Nullable;
 
 import java.util.Optional;
 import java.util.function.Supplier;

@@ -1,12 +1,12 @@
 package io.anomstack.modelstore.storage;
 
-import org.jspecify.annotations.Nullable;
 import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.catalog.ArchiveState;
 import io.anomstack.modelstore.catalog.ArchiveState.RestoreStatus;
 import io.anomstack.modelstore.catalog.RestoreTier;
 import io.anomstack.modelstore.catalog.StoreAccessException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.S3Exception;

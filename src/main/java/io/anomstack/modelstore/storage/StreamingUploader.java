@@ -1,11 +1,11 @@
 package io.anomstack.modelstore.storage;
 
-import org.jspecify.annotations.Nullable;
 import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.catalog.DigestMismatchException;
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.catalog.UploadInterruptedException;
+import org.jspecify.annotations.Nullable;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
