@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.observability;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -16,9 +17,9 @@ import java.util.Set;
  * @param name  {@code upload}, {@code download}, {@code bundle}, {@code metadata}, {@code list}, {@code rollback},
  *              {@code alias}, {@code delete}, {@code prune}, {@code restore}, {@code admin}, {@code actuator},
  *              {@code other}
- * @param batch the batch named in the path, or {@code null}
+ * @param batch the batch named in the path; {@code null} when there is none
  */
-public record Operation(String name, String batch) {
+public record Operation(String name, @Nullable String batch) {
 
     static final String UPLOAD = "upload";
     static final String DOWNLOAD = "download";

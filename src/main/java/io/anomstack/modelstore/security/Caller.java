@@ -1,5 +1,7 @@
 package io.anomstack.modelstore.security;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -10,7 +12,7 @@ import java.util.regex.Pattern;
  * @param role    what it may do; {@code null} for a token that carries none of the service's scopes
  * @param batches glob patterns ({@code *}, {@code ?}) of the batches it may touch
  */
-public record Caller(String name, Role role, List<String> batches) {
+public record Caller(String name, @Nullable Role role, List<String> batches) {
 
     /** The request attribute holding the authenticated caller, for the audit and request logs. */
     public static final String REQUEST_ATTRIBUTE = "io.anomstack.modelstore.security.ApiKeyAuthenticationFilter.caller";
