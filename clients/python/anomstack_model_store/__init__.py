@@ -6,10 +6,11 @@ replacement of Anomstack's ``save_models`` / ``load_model``.
 
 from .client import DownloadedModel, ModelStoreClient, ModelVersion
 from .errors import (BadRequest, Conflict, ConnectionFailed, Forbidden, IntegrityError, InvalidName, ModelStoreError,
-                     ModelTooLarge, NotFound, ServerError, ServiceUnavailable, TooManyRequests, Unauthorized)
+                     ModelTooLarge, NotFound, ServerError, ServiceUnavailable, StaleModelWarning, TooManyRequests,
+                     Unauthorized)
 
 __version__ = "0.1.0"
 
 __all__ = ["ModelStoreClient", "ModelVersion", "DownloadedModel", "ModelStoreError", "BadRequest", "InvalidName",
            "Unauthorized", "Forbidden", "NotFound", "Conflict", "ModelTooLarge", "IntegrityError", "TooManyRequests",
-           "ServiceUnavailable", "ServerError", "ConnectionFailed"]
+           "ServiceUnavailable", "ServerError", "ConnectionFailed", "StaleModelWarning"]

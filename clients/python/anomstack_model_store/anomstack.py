@@ -10,7 +10,9 @@
 Each model is pickled as Anomstack does and stored as a new version of ``{metric_batch}/{metric_name}`` with the
 ``model_tag`` as the service's tag (Anomstack's default tag, the empty string, means no tag). The API key comes from
 ``ANOMSTACK_MODEL_STORE_API_KEY``; downloads are cached (see ``ModelStoreClient``), so a scorer that loads an
-unchanged model again gets a 304 and unpickles its cached copy.
+unchanged model again gets a 304 and unpickles its cached copy. Through an outage of the service (unreachable, or
+5xx), ``load_model`` unpickles the last verified cached copy, with a ``StaleModelWarning`` and a logged warning, as
+long as the service confirmed it within ``$ANOMSTACK_MODEL_STORE_MAX_STALE`` (default 24 h): a scorer keeps scoring.
 """
 
 import logging
@@ -46,7 +48,8 @@ def save_models(models: List[Tuple[str, Any, str]], model_path: str, metric_batc
 
 
 def load_model(metric_name: str, model_path: str, metric_batch: str, model_tag: str) -> Any:
-    """The latest model of ``metric_name`` with ``model_tag``, unpickled."""
+    """The latest model of ``metric_name`` with ``model_tag``, unpickled: the last verified cached copy when the service
+    is unreachable or failing (see ``ModelStoreClient.download_latest``)."""
     client = ModelStoreClient(service_url(model_path))
     log.info("loading %s (tag %r) of batch %s from %s", metric_name, model_tag, metric_batch, client.base_url)
     downloaded = client.download_latest(metric_batch, metric_name, tag=model_tag)

@@ -1,8 +1,9 @@
 """Downloaded models on disk, keyed by URL and ETag, so that an unchanged model costs one 304 answer.
 
-Each URL has an entry file (``<key>.json``: ETag, version, SHA-256, size, file name) and the model it names
-(``<key>-<sha256 prefix>.model``). Both are written to a temporary file and renamed into place, the model first, so a
-reader in another process sees either the old entry and model or the new ones, never a half-written file.
+Each URL has an entry file (``<key>.json``: ETag, version, SHA-256, size, file name, and ``confirmed_at``, when the
+service last vouched for the copy with a 200 or a 304) and the model it names (``<key>-<sha256 prefix>.model``). Both
+are written to a temporary file and renamed into place, the model first, so a reader in another process sees either
+the old entry and model or the new ones, never a half-written file.
 """
 
 import dataclasses
@@ -10,7 +11,10 @@ import hashlib
 import json
 import os
 import tempfile
-from typing import Optional
+import time
+from typing import Any, Dict, Optional
+
+BLOCK = 1 << 20
 
 
 def default_cache_dir() -> str:
@@ -24,7 +28,8 @@ def default_cache_dir() -> str:
 
 @dataclasses.dataclass(frozen=True)
 class CachedModel:
-    """A model the cache holds for a URL: ``path`` has the bytes whose ``etag`` the service sent."""
+    """A model the cache holds for a URL: ``path`` has the bytes whose ``etag`` the service sent. ``confirmed_at``
+    (seconds since the epoch) is when the service last answered 200 or 304 for it."""
 
     url: str
     etag: str
@@ -33,6 +38,11 @@ class CachedModel:
     size: int
     filename: Optional[str]
     path: str
+    confirmed_at: float = 0.0
+
+    def age(self, now: Optional[float] = None) -> float:
+        """Seconds since the service last confirmed this copy (never negative, should the clock have gone back)."""
+        return max(0.0, (time.time() if now is None else now) - self.confirmed_at)
 
 
 class DownloadCache:
@@ -42,9 +52,13 @@ class DownloadCache:
 
     def lookup(self, url: str) -> Optional[CachedModel]:
         """The cached model of ``url``, if its entry is readable and its file is there with the right size."""
+        entry_path = self._entry_path(url)
         try:
-            with open(self._entry_path(url), encoding="utf-8") as f:
+            with open(entry_path, encoding="utf-8") as f:
                 entry = json.load(f)
+            if "confirmed_at" not in entry:
+                # Written by an earlier client, which rewrote the entry on each 200 only: its time is a safe lower bound.
+                entry["confirmed_at"] = os.path.getmtime(entry_path)
             cached = CachedModel(**{**entry, "path": os.path.join(self.directory, entry["path"])})
             if cached.url == url and os.path.getsize(cached.path) == cached.size:
                 return cached
@@ -64,18 +78,60 @@ class DownloadCache:
         name = f"{self._key(url)}-{sha256[:16]}.model"
         os.replace(temporary_path, os.path.join(self.directory, name))
         entry = {"url": url, "etag": etag, "version": version, "sha256": sha256, "size": size,
-                 "filename": filename, "path": name}
-        with tempfile.NamedTemporaryFile("w", dir=self.directory, prefix=".entry-", suffix=".json",
-                                         delete=False, encoding="utf-8") as f:
-            json.dump(entry, f)
-        os.replace(f.name, self._entry_path(url))
+                 "filename": filename, "path": name, "confirmed_at": time.time()}
+        self._write_entry(url, entry)
         cached = CachedModel(**{**entry, "path": os.path.join(self.directory, name)})
         if previous is not None and previous.path != cached.path:
             _remove(previous.path)
         return cached
 
+    def confirm(self, cached: CachedModel) -> CachedModel:
+        """Records that the service has just confirmed ``cached`` (a 304). Best effort: when another process has
+        replaced the entry meanwhile, or the entry cannot be written, the cache is left as it is."""
+        confirmed = dataclasses.replace(cached, confirmed_at=time.time())
+        current = self.lookup(cached.url)
+        if current is None or current.path != cached.path or current.etag != cached.etag:
+            return confirmed
+        entry = dataclasses.asdict(confirmed)
+        entry["path"] = os.path.basename(confirmed.path)
+        try:
+            self._write_entry(cached.url, entry)
+        except OSError:
+            pass
+        return confirmed
+
+    def verify(self, cached: CachedModel) -> bool:
+        """Whether the cached file still has the SHA-256 it was stored with. A file that does not is removed along
+        with its entry, so that it is neither returned nor revalidated with a 304 again."""
+        digest = hashlib.sha256()
+        try:
+            with open(cached.path, "rb") as f:
+                for block in iter(lambda: f.read(BLOCK), b""):
+                    digest.update(block)
+        except OSError:
+            return False
+        if digest.hexdigest() == cached.sha256:
+            return True
+        current = self.lookup(cached.url)
+        if current is not None and current.path == cached.path:
+            self.forget(cached.url)
+        _remove(cached.path)
+        return False
+
     def forget(self, url: str) -> None:
         _remove(self._entry_path(url))
+
+    def _write_entry(self, url: str, entry: Dict[str, Any]) -> None:
+        os.makedirs(self.directory, exist_ok=True)
+        f = tempfile.NamedTemporaryFile("w", dir=self.directory, prefix=".entry-", suffix=".json", delete=False,
+                                        encoding="utf-8")
+        try:
+            with f:
+                json.dump(entry, f)
+            os.replace(f.name, self._entry_path(url))
+        except BaseException:
+            _remove(f.name)
+            raise
 
     def _entry_path(self, url: str) -> str:
         return os.path.join(self.directory, self._key(url) + ".json")

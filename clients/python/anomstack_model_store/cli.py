@@ -8,10 +8,11 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from typing import List, Optional
 
-from .client import API_KEY_ENV, URL_ENV, ModelStoreClient, ModelVersion
-from .errors import ConnectionFailed, ModelStoreError
+from .client import API_KEY_ENV, MAX_STALE_ENV, URL_ENV, ModelStoreClient, ModelVersion, parse_max_stale_age
+from .errors import ConnectionFailed, ModelStoreError, StaleModelWarning
 from .progress import ProgressBar
 
 EXIT_REFUSED = 1
@@ -23,8 +24,12 @@ PROGRESS_THRESHOLD = 1 << 20
 def main(argv: Optional[List[str]] = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        client = ModelStoreClient(args.url, args.api_key, timeout=args.timeout, cache_dir=args.cache_dir)
-        return args.run(client, args)
+        client = ModelStoreClient(args.url, args.api_key, timeout=args.timeout, cache_dir=args.cache_dir,
+                                  max_stale_age=args.max_stale)
+        with warnings.catch_warnings():
+            # A stale download says so in its status line (and the client logs it): no Python warning on top.
+            warnings.simplefilter("ignore", StaleModelWarning)
+            return args.run(client, args)
     except ConnectionFailed as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_UNREACHABLE
@@ -66,7 +71,10 @@ def _download(client: ModelStoreClient, args: argparse.Namespace) -> int:
     finally:
         if bar:
             bar.finish()
-    source = "cached copy, unchanged" if downloaded.from_cache else "downloaded"
+    if downloaded.stale:
+        source = f"STALE cached copy: the service failed: {downloaded.error}"
+    else:
+        source = "cached copy, unchanged" if downloaded.from_cache else "downloaded"
     print(f"version {downloaded.version}, {downloaded.size} bytes, sha256 {downloaded.sha256} ({source})",
           file=sys.stderr)
     print(downloaded.path)
@@ -103,6 +111,13 @@ def _progress_bar(args: argparse.Namespace, label: str, size: Optional[int]) -> 
     return ProgressBar(sys.stderr, label)
 
 
+def _max_stale(text: str) -> float:
+    try:
+        return parse_max_stale_age(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def _print_json(value: object) -> None:
     json.dump(value, sys.stdout, indent=2)
     print()
@@ -118,6 +133,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--api-key", default=None, help=f"API key (default ${API_KEY_ENV})")
     parser.add_argument("--timeout", type=float, default=60.0, help="socket timeout in seconds (default 60)")
     parser.add_argument("--cache-dir", default=None, help="download cache (default ~/.cache/anomstack-model-store)")
+    parser.add_argument("--max-stale", type=_max_stale, default=None, metavar="AGE",
+                        help="when the service is unreachable or answers 5xx, download prints the cached copy if the "
+                             "service confirmed it within AGE (seconds, or 30m, 24h, 2d; 0: never; default "
+                             f"${MAX_STALE_ENV}, else 24h)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, run, help: str) -> argparse.ArgumentParser:

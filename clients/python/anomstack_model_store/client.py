@@ -1,22 +1,31 @@
 """The model store client: upload, download (cached), list, delete and roll back model versions."""
 
 import dataclasses
+import datetime
 import hashlib
 import http.client
 import json
+import logging
+import math
 import os
 import shutil
+import time
 import urllib.parse
 import uuid
-from typing import Any, Callable, Dict, Iterator, List, Optional
+import warnings
+from typing import Any, Callable, Dict, Iterator, List, Optional, Union
 
 from .cache import CachedModel, DownloadCache, default_cache_dir
-from .errors import ConnectionFailed, IntegrityError
+from .errors import ConnectionFailed, IntegrityError, ModelStoreError, StaleModelWarning
 from .sources import BLOCK_SIZE, Source, UploadSource
 from .transport import RETRY_READS, RETRY_UPLOADS, Transport
 
 URL_ENV = "ANOMSTACK_MODEL_STORE_URL"
 API_KEY_ENV = "ANOMSTACK_MODEL_STORE_API_KEY"
+MAX_STALE_ENV = "ANOMSTACK_MODEL_STORE_MAX_STALE"
+DEFAULT_MAX_STALE_AGE = 24 * 3600.0
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, Optional[int]], None]
 
@@ -47,8 +56,14 @@ class ModelVersion:
 
 @dataclasses.dataclass(frozen=True)
 class DownloadedModel:
-    """A downloaded model: ``path`` holds its bytes. ``from_cache`` is True when the service answered 304 and the
-    cached copy was reused without transferring the model."""
+    """A downloaded model: ``path`` holds its bytes. ``from_cache`` is True when the cached copy was reused without
+    transferring the model: the service answered 304, or it could not answer and the copy is ``stale``.
+
+    ``stale`` is True when the service could not be reached or answered 5xx, and this is the last verified cached copy
+    (``version`` is the version it is, which may no longer be the latest); ``error`` is then what the service failed
+    with. ``confirmed_at`` is when the service last confirmed this copy (seconds since the epoch, as ``time.time()``);
+    ``age`` is how long ago that was.
+    """
 
     path: str
     version: Optional[str]
@@ -57,6 +72,14 @@ class DownloadedModel:
     etag: str
     filename: Optional[str]
     from_cache: bool
+    stale: bool = False
+    confirmed_at: Optional[float] = None
+    error: Optional[ModelStoreError] = dataclasses.field(default=None, compare=False)
+
+    @property
+    def age(self) -> Optional[float]:
+        """Seconds since the service last confirmed this copy, None when not known."""
+        return None if self.confirmed_at is None else max(0.0, time.time() - self.confirmed_at)
 
 
 class ModelStoreClient:
@@ -67,16 +90,24 @@ class ModelStoreClient:
     limit on a whole transfer. Downloads are cached under ``cache_dir`` (default: see :func:`default_cache_dir`).
     Reads, deletes and rollbacks are retried on 429 and 503 up to ``max_retries`` times, waiting what
     ``Retry-After`` asks (at most ``max_retry_wait`` seconds each time); see :meth:`upload` for uploads.
+
+    When the service cannot be reached or answers 5xx, a download returns the last verified cached copy of the model,
+    flagged ``stale``, with a :class:`StaleModelWarning`, provided the service confirmed that copy at most
+    ``max_stale_age`` ago: seconds or a ``timedelta``; None (the default) reads ``$ANOMSTACK_MODEL_STORE_MAX_STALE``
+    (seconds, or a number with ``s``, ``m``, ``h`` or ``d``), else 24 hours; 0 turns the fallback off; ``math.inf``
+    (``inf`` in the variable) accepts a copy of any age.
     """
 
     def __init__(self, base_url: Optional[str] = None, api_key: Optional[str] = None, timeout: float = 60.0,
-                 cache_dir: Optional[str] = None, max_retries: int = 3, max_retry_wait: float = 30.0):
+                 cache_dir: Optional[str] = None, max_retries: int = 3, max_retry_wait: float = 30.0,
+                 max_stale_age: Union[None, float, datetime.timedelta] = None):
         base_url = base_url or os.environ.get(URL_ENV)
         if not base_url:
             raise ValueError(f"No model store URL: pass base_url or set {URL_ENV}.")
         self._transport = Transport(base_url, api_key or os.environ.get(API_KEY_ENV) or None, timeout,
                                     max_retries, max_retry_wait)
         self._cache = DownloadCache(cache_dir or default_cache_dir())
+        self.max_stale_age = _max_stale_age(max_stale_age)
 
     @property
     def base_url(self) -> str:
@@ -135,7 +166,13 @@ class ModelStoreClient:
 
     def download_latest(self, batch: str, metric: str, tag: Optional[str] = None, dest: Optional[str] = None,
                         progress: Optional[Progress] = None) -> DownloadedModel:
-        """Downloads the latest version of a model; see :meth:`download_version`."""
+        """Downloads the latest version of a model; see :meth:`download_version`.
+
+        Through an outage (the service cannot be reached, the connection breaks, or it answers 5xx after the retries)
+        this returns the cached copy of the latest version it last downloaded, with ``stale=True``, a
+        :class:`StaleModelWarning` and a logged warning, if that copy still has its SHA-256 and the service confirmed
+        it at most ``max_stale_age`` ago. Otherwise, and on every 4xx (404, 403, …), the error is raised as it is.
+        """
         return self._download(_model_path(batch, metric, "latest"), _tag(tag), dest, progress)
 
     def download_version(self, batch: str, metric: str, version: str, tag: Optional[str] = None,
@@ -146,7 +183,8 @@ class ModelStoreClient:
         when it differs) and kept with its ETag; the next download of the same URL sends ``If-None-Match`` and reuses
         the cached file when the service answers 304. Without ``dest`` the returned path is the cached file (read
         it, do not change it); with ``dest`` (a file, or an existing directory to put the service's file name in)
-        the model is copied there. ``progress(bytes_received, total)`` follows a transfer.
+        the model is copied there. ``progress(bytes_received, total)`` follows a transfer. A cached version is
+        returned ``stale`` through an outage as :meth:`download_latest` describes.
         """
         return self._download(_model_path(batch, metric, "versions", version), _tag(tag), dest, progress)
 
@@ -200,17 +238,43 @@ class ModelStoreClient:
         url = self._transport.url(path, query)
         cached = self._cache.lookup(url)
         headers = {"If-None-Match": cached.etag} if cached else {}
-        with self._transport.open("GET", path, query, headers, retry=RETRY_READS) as response:
-            if response.status == 304 and cached is not None:
-                result = _downloaded(cached, from_cache=True)
-            else:
-                result = _downloaded(self._receive(url, response, progress), from_cache=False)
+        try:
+            with self._transport.open("GET", path, query, headers, retry=RETRY_READS) as response:
+                if response.status == 304 and cached is not None:
+                    result = _downloaded(self._cache.confirm(cached), from_cache=True)
+                else:
+                    result = _downloaded(self._receive(url, response, progress), from_cache=False)
+        except ModelStoreError as error:
+            if not _outage(error):
+                raise
+            result = self._stale(url, error)
         if dest is None:
             return result
         if os.path.isdir(dest):
             dest = os.path.join(dest, result.filename or os.path.basename(result.path))
         shutil.copyfile(result.path, dest)
         return dataclasses.replace(result, path=dest)
+
+    def _stale(self, url: str, error: ModelStoreError) -> DownloadedModel:
+        """The cached copy of ``url`` through an outage, or ``error`` raised (with a note when a copy was refused)."""
+        if self.max_stale_age <= 0:
+            raise error
+        cached = self._cache.lookup(url)
+        if cached is None:
+            raise error
+        age = cached.age()
+        if age > self.max_stale_age:
+            raise _noted(error, f"(A cached copy of version {cached.version} exists, but the service last confirmed "
+                                f"it {_duration(age)} ago, more than the maximum stale age of "
+                                f"{_duration(self.max_stale_age)}.)")
+        if not self._cache.verify(cached):
+            raise _noted(error, f"(The cached copy of version {cached.version} no longer had its SHA-256 and was "
+                                "discarded.)")
+        message = (f"Model store unavailable ({error}); using the cached copy of version {cached.version} of {url}, "
+                   f"last confirmed by the service {_duration(age)} ago.")
+        log.warning("%s", message)
+        warnings.warn(StaleModelWarning(message), stacklevel=4)
+        return dataclasses.replace(_downloaded(cached, from_cache=True), stale=True, error=error)
 
     def _receive(self, url: str, response: http.client.HTTPResponse, progress: Optional[Progress]) -> CachedModel:
         expected = (response.getheader("X-Model-Sha256") or "").lower()
@@ -233,6 +297,10 @@ class ModelStoreClient:
                 file.close()
                 os.remove(file.name)
                 raise
+        if total is not None and received != total:
+            # http.client ends a body that stops short of its Content-Length quietly, as if it were complete.
+            os.remove(file.name)
+            raise ConnectionFailed(f"The download of {url} broke off after {received} of {total} bytes.")
         actual = digest.hexdigest()
         if expected and actual != expected:
             os.remove(file.name)
@@ -253,7 +321,66 @@ def _read(response: http.client.HTTPResponse, url: str, received: int) -> bytes:
 
 def _downloaded(cached: CachedModel, from_cache: bool) -> DownloadedModel:
     return DownloadedModel(path=cached.path, version=cached.version, sha256=cached.sha256, size=cached.size,
-                           etag=cached.etag, filename=cached.filename, from_cache=from_cache)
+                           etag=cached.etag, filename=cached.filename, from_cache=from_cache,
+                           confirmed_at=cached.confirmed_at)
+
+
+def _outage(error: ModelStoreError) -> bool:
+    """Whether a cached copy may stand in: the service was not reached, broke off, or failed (5xx). An answer about
+    the request itself (any 4xx: gone, forbidden, unauthorized, …) or a digest mismatch never is one."""
+    return isinstance(error, ConnectionFailed) or (error.status is not None and error.status >= 500)
+
+
+def _noted(error: ModelStoreError, note: str) -> ModelStoreError:
+    """``error`` with ``note`` appended to its detail (and message)."""
+    error.detail = f"{error.detail} {note}" if error.detail else note
+    error.args = (error._message(),)
+    return error
+
+
+_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_max_stale_age(text: str) -> float:
+    """Seconds from ``90``, ``90s``, ``30m``, ``24h``, ``2d``, ``0`` or ``inf``."""
+    text = text.strip().lower()
+    unit = _UNITS.get(text[-1:])
+    try:
+        value = float(text[:-1] if unit else text) * (unit or 1.0)
+    except ValueError:
+        value = math.nan
+    if math.isnan(value) or value < 0:
+        raise ValueError("A maximum stale age is a number of seconds, optionally with s, m, h or d (such as 24h), "
+                         f"0 or inf, not {text!r}.")
+    return value
+
+
+def _max_stale_age(value: Union[None, float, datetime.timedelta]) -> float:
+    """The maximum stale age in seconds: the argument, else $ANOMSTACK_MODEL_STORE_MAX_STALE, else 24 hours."""
+    if value is None:
+        configured = os.environ.get(MAX_STALE_ENV, "").strip()
+        if not configured:
+            return DEFAULT_MAX_STALE_AGE
+        try:
+            return parse_max_stale_age(configured)
+        except ValueError as e:
+            raise ValueError(f"{MAX_STALE_ENV}: {e}") from None
+    if isinstance(value, datetime.timedelta):
+        value = value.total_seconds()
+    value = float(value)
+    if math.isnan(value) or value < 0:
+        raise ValueError(f"The maximum stale age must be 0 or more seconds, not {value}.")
+    return value
+
+
+def _duration(seconds: float) -> str:
+    if math.isinf(seconds):
+        return "unlimited"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _model_path(batch: str, metric: str, *rest: str) -> str:

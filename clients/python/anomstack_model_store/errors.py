@@ -81,6 +81,11 @@ class ConnectionFailed(ModelStoreError):
         super().__init__(None, "Connection failed", detail)
 
 
+class StaleModelWarning(UserWarning):
+    """A download returned the last verified cached copy of a model because the service could not be reached or
+    answered 5xx: the model may be older than the service's latest. The ``DownloadedModel`` has ``stale=True``."""
+
+
 _BY_STATUS = {400: BadRequest, 401: Unauthorized, 403: Forbidden, 404: NotFound, 409: Conflict, 413: ModelTooLarge,
               422: IntegrityError, 429: TooManyRequests, 503: ServiceUnavailable}
 
