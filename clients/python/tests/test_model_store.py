@@ -16,10 +16,12 @@ import threading
 import unittest
 import urllib.parse
 import uuid
+import warnings
 from unittest import mock
 
 from anomstack_model_store import (BadRequest, ConnectionFailed, Forbidden, IntegrityError, InvalidName,
-                                   ModelStoreClient, NotFound, ServiceUnavailable, TooManyRequests, Unauthorized)
+                                   ModelStoreClient, NotFound, ServiceUnavailable, StaleModelWarning, TooManyRequests,
+                                   Unauthorized)
 from anomstack_model_store import anomstack
 from anomstack_model_store.client import API_KEY_ENV, URL_ENV
 
@@ -286,6 +288,16 @@ class DownloadTest(unittest.TestCase):
         self.assertIn("after 7 bytes", broken.exception.detail)
         self.assertNothingCached("http://example/model")
 
+    def test_a_deleted_model_is_not_masked_by_its_cached_copy(self):
+        stored = self.client.upload(self.batch, "cpu", b"only version")
+        self.assertFalse(self.client.download_latest(self.batch, "cpu").stale)
+        self.client.delete_version(self.batch, "cpu", stored.version)
+
+        with warnings.catch_warnings(record=True) as caught, self.assertRaises(NotFound):
+            warnings.simplefilter("always")
+            self.client.download_latest(self.batch, "cpu")
+        self.assertEqual([], [w for w in caught if issubclass(w.category, StaleModelWarning)])
+
     def assertNothingCached(self, url):
         self.assertIsNone(self.client._cache.lookup(url))
         self.assertEqual([], [name for name in os.listdir(self.client._cache.directory) if name.startswith(".")],
@@ -528,6 +540,35 @@ class AnomstackDropInTest(unittest.TestCase):
     def test_a_missing_model_is_not_found(self):
         with self.assertRaises(NotFound):
             anomstack.load_model("cpu", self.model_path, self.batch, "pca_default")
+
+
+class OutageTest(unittest.TestCase):
+    """A scorer keeps scoring with its cached model when the service stops (a service of its own, to stop)."""
+
+    def test_a_scorer_keeps_scoring_after_the_service_stops(self):
+        own = ServiceProcess({"python-admin": (ADMIN_KEY, "admin")}).start()
+        try:
+            model_path = "modelstore://" + own.url[len("http://"):]
+            cache_dir = tempfile.mkdtemp(dir=scratch)
+            detector = ThresholdDetector(0.99, [0.5, 0.5])
+            with mock.patch.dict(os.environ, {API_KEY_ENV: ADMIN_KEY, "ANOMSTACK_MODEL_STORE_CACHE_DIR": cache_dir}):
+                anomstack.save_models([("cpu", detector, "tag")], model_path, "outage")
+                self.assertEqual(detector, anomstack.load_model("cpu", model_path, "outage", "tag"))
+                version = ModelStoreClient(own.url, ADMIN_KEY, cache_dir=cache_dir).download_latest(
+                    "outage", "cpu", tag="tag")
+                self.assertTrue(version.from_cache)
+                own.stop()
+
+                with self.assertWarns(StaleModelWarning), self.assertLogs("anomstack_model_store", "WARNING"):
+                    self.assertEqual(detector, anomstack.load_model("cpu", model_path, "outage", "tag"))
+                with self.assertWarns(StaleModelWarning), self.assertLogs("anomstack_model_store", "WARNING"):
+                    stale = ModelStoreClient(own.url, cache_dir=cache_dir, timeout=5).download_latest(
+                        "outage", "cpu", tag="tag")
+                self.assertTrue(stale.stale)
+                self.assertEqual(version.version, stale.version)
+                self.assertIsInstance(stale.error, ConnectionFailed)
+        finally:
+            own.stop()
 
 
 class CliTest(unittest.TestCase):
