@@ -1,7 +1,8 @@
 """``python -m anomstack_model_store``: upload, download, list, roll back and delete model versions.
 
 Exit codes: 0 success, 1 the service refused the request (its problem detail is printed) or a digest did not match,
-2 bad usage, 3 the service could not be reached.
+2 bad usage, 3 the service could not be reached. A ``download`` that falls back to a stale cached copy (the service
+unreachable or failing, see ``--max-stale``) prints its path, says so on standard error and exits 0.
 """
 
 import argparse
