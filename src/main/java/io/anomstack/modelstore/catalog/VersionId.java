@@ -1,11 +1,14 @@
 package io.anomstack.modelstore.catalog;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +43,22 @@ public record VersionId(String value) implements Comparable<VersionId> {
 
     public static VersionId parse(String value) {
         return new VersionId(value);
+    }
+
+    /**
+     * The id for a version created at {@code now} after {@code last}: {@code now}'s second, unless {@code last} is not
+     * older, then the next id after it (the counter, or past {@code _99} the next second), so that ids never go backwards
+     * whatever the clock does.
+     */
+    public static VersionId following(@Nullable VersionId last, Instant now) {
+        VersionId candidate = of(now.truncatedTo(ChronoUnit.SECONDS), 0);
+        if (last == null || candidate.compareTo(last) > 0) {
+            return candidate;
+        }
+        if (last.counter() < MAX_COUNTER) {
+            return of(last.second(), last.counter() + 1);
+        }
+        return of(last.second().plusSeconds(1), 0);
     }
 
     static VersionId of(Instant second, int counter) {

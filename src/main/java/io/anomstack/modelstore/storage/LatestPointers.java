@@ -16,20 +16,18 @@ import java.util.function.Supplier;
  * The small pointer object per model that holds its latest version's descriptor, so that resolving latest
  * costs one GET however many versions exist. Uploads only ever move it forward; a rollback pins it to an older
  * version until the next upload; deleting the version it shows moves it to the newest remaining one. Every move
- * is a conditional write, serialised per model within this process: S3's conditional writes are atomic, but
- * S3-compatible servers (S3Proxy, MinIO in some modes) check and write in two steps.
+ * is a conditional write, serialised per model within this process (see {@link ModelLocks}).
  */
 final class LatestPointers {
 
     private static final int ATTEMPTS = 50;
-    private static final int LOCK_STRIPES = 64;
 
     private final ObjectRequests operations;
     private final S3KeyLayout layout;
     private final DescriptorCodec codec;
     private final ReadCache cache;
     private final ObjectSettings.PerBatch settings;
-    private final Object[] locks = new Object[LOCK_STRIPES];
+    private final ModelLocks locks = new ModelLocks();
 
     LatestPointers(ObjectRequests operations, S3KeyLayout layout, DescriptorCodec codec, ReadCache cache,
                    ObjectSettings.PerBatch settings) {
@@ -38,9 +36,6 @@ final class LatestPointers {
         this.layout = layout;
         this.codec = codec;
         this.cache = cache;
-        for (int i = 0; i < locks.length; i++) {
-            locks[i] = new Object();
-        }
     }
 
     /** The pointer as this replica knows it (see {@link CacheProperties#latestTtl()}). */
@@ -71,7 +66,7 @@ final class LatestPointers {
 
     /** After {@code deleted} is gone: if the pointer showed it, it shows the newest remaining version, or goes. */
     void retreat(ModelRef model, VersionId deleted, Supplier<ModelDescriptor> newestRemaining) {
-        synchronized (lock(model)) {
+        synchronized (locks.of(model)) {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 Optional<LatestPointer> current = readFromS3(model);
                 if (current.isEmpty() || !current.get().descriptor().versionId().equals(deleted)) {
@@ -103,7 +98,7 @@ final class LatestPointers {
 
     /** @return what the pointer showed before this moved it; empty when it did not move or showed nothing */
     private Optional<ModelDescriptor> move(ModelRef model, Move move) {
-        synchronized (lock(model)) {
+        synchronized (locks.of(model)) {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 Optional<LatestPointer> current = readFromS3(model);
                 ModelDescriptor target = move.to(current);
@@ -134,9 +129,5 @@ final class LatestPointers {
 
     private Optional<LatestPointer> readFromS3(ModelRef model) {
         return operations.read(layout.latestKey(model)).map(doc -> new LatestPointer(codec.read(doc.bytes()), doc.eTag()));
-    }
-
-    private Object lock(ModelRef model) {
-        return locks[Math.floorMod(model.hashCode(), locks.length)];
     }
 }

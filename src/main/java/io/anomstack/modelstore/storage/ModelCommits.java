@@ -6,7 +6,6 @@ import io.anomstack.modelstore.catalog.ModelTooLargeException;
 import io.anomstack.modelstore.catalog.ModelUpload;
 import io.anomstack.modelstore.catalog.VersionConflictException;
 import io.anomstack.modelstore.catalog.VersionId;
-import io.anomstack.modelstore.catalog.VersionIdGenerator;
 import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.PreconditionFailedException;
 import io.anomstack.modelstore.s3.S3Location;
@@ -18,8 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Stores new versions: streams the model object, commits its metadata document with {@code If-None-Match: *}, then
- * moves the latest pointer forward. Also finds the version an earlier upload with the same Idempotency-Key stored.
+ * Stores new versions: takes the next id from the model's {@link VersionSequence}, streams the model object, commits its
+ * metadata document with {@code If-None-Match: *}, then moves the latest pointer forward. Also finds the version an earlier upload with the same Idempotency-Key stored.
  */
 final class ModelCommits {
 
@@ -29,20 +28,18 @@ final class ModelCommits {
     private final LocationStores stores;
     private final VersionLookup lookup;
     private final DescriptorCodec codec;
-    private final VersionIdGenerator versionIds;
     private final ObjectSettings.PerBatch settings;
     private final SupersededVersions marks;
     private final WritesInProgress active;
     private final long maxModelBytes;
     private final Clock clock;
 
-    ModelCommits(LocationStores stores, VersionLookup lookup, DescriptorCodec codec, VersionIdGenerator versionIds,
+    ModelCommits(LocationStores stores, VersionLookup lookup, DescriptorCodec codec,
                  ObjectSettings.PerBatch settings, SupersededVersions marks, WritesInProgress active, long maxModelBytes,
                  Clock clock) {
         this.stores = stores;
         this.lookup = lookup;
         this.codec = codec;
-        this.versionIds = versionIds;
         this.settings = settings;
         this.marks = marks;
         this.active = active;
@@ -57,7 +54,7 @@ final class ModelCommits {
         if (upload.declaredLength() > maxModelBytes) {
             throw new ModelTooLargeException(maxModelBytes);
         }
-        VersionId version = versionIds.next(model);
+        VersionId version = store.sequence().issue(model, () -> lookup.newestFirst(model).stream().findFirst().orElse(null));
         ObjectSettings objectSettings = settings.forBatch(model.batch());
         String modelKey = store.layout().modelKey(model, version, extension);
         // Until its metadata is committed, the stale-upload sweep must not take the model object for an orphan.

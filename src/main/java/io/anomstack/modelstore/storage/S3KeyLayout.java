@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * {prefix}{batch}/{metric}[/{tag}]/model_{version}.{ext}     the model bytes
  * {prefix}{batch}/{metric}[/{tag}]/metadata_{version}.json   the version's descriptor
  * {prefix}{batch}/{metric}[/{tag}]/_latest.json              the service's pointer to the latest version
+ * {prefix}{batch}/{metric}[/{tag}]/_sequence.json            the last version id issued, shared by every replica
  * {prefix}{batch}/{metric}[/{tag}]/_aliases/{alias}.json     a named alias and the version it points to
  * </pre>
  * The leading underscores keep the service's own objects out of the name space of batches, metrics and tags.
@@ -24,6 +25,7 @@ final class S3KeyLayout {
 
     static final String DEFAULT_EXTENSION = "pkl";
     static final String LATEST_FILE = "_latest.json";
+    static final String SEQUENCE_FILE = "_sequence.json";
     static final String ALIASES_FOLDER = "_aliases/";
 
     private static final Pattern EXTENSION = Pattern.compile("[A-Za-z0-9]{1,16}");
@@ -62,6 +64,10 @@ final class S3KeyLayout {
 
     String latestKey(ModelRef model) {
         return modelFolder(model) + LATEST_FILE;
+    }
+
+    String sequenceKey(ModelRef model) {
+        return modelFolder(model) + SEQUENCE_FILE;
     }
 
     String aliasesFolder(ModelRef model) {

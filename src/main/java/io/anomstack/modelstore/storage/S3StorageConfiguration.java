@@ -12,7 +12,6 @@ import io.anomstack.modelstore.s3.S3Clients;
 import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.PageCursors;
-import io.anomstack.modelstore.catalog.VersionIdGenerator;
 import io.anomstack.modelstore.config.LocalMode;
 import io.anomstack.modelstore.config.ModelStoreProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -108,6 +107,12 @@ public class S3StorageConfiguration {
         return new S3CircuitBreakerMetrics(clients);
     }
 
+    /** The time of version ids, descriptors and sweeps: UTC, one bean so that a test can shift one replica's clock. */
+    @Bean
+    Clock modelStoreClock() {
+        return Clock.systemUTC();
+    }
+
     @Bean
     WritesInProgress writesInProgress() {
         return new WritesInProgress();
@@ -115,9 +120,10 @@ public class S3StorageConfiguration {
 
     @Bean(destroyMethod = "close")
     StaleUploadSweep staleUploadSweep(LocationStores stores, WritesInProgress active, DescriptorCodec codec,
-                                      SupersededVersions marks, MultipartSweepProperties settings, MeterRegistry registry) {
+                                      SupersededVersions marks, MultipartSweepProperties settings, Clock clock,
+                                      MeterRegistry registry) {
         return new StaleUploadSweep(stores, active, new BatchFolderSweep(stores, active, codec, marks, registry), settings,
-                Clock.systemUTC(), registry);
+                clock, registry);
     }
 
     /** The client of the service's own bucket's region (closed with the others by {@link S3Clients}). */
@@ -180,7 +186,7 @@ public class S3StorageConfiguration {
                               MissingPermissions missingPermissions,
                               DescriptorCodec codec, ReadCache cache, ObjectSettings.PerBatch objectSettings,
                               UploadProperties uploads, S3ClientProperties client, WritesInProgress active,
-                              ExecutorService s3PartUploadExecutor) {
+                              ExecutorService s3PartUploadExecutor, JsonMapper jsonMapper, Clock clock) {
         return new LocationStores(placement, where -> {
             S3Location target = new S3Location(where.bucket() == null ? defaultTarget.bucket() : where.bucket(),
                     where.prefix(), where.region(), defaultTarget.localMode(), defaultTarget.partSize());
@@ -193,6 +199,7 @@ public class S3StorageConfiguration {
                     client.maxAttempts() - 1);
             S3KeyLayout layout = new S3KeyLayout(target.prefix());
             return new LocationStore(operations, layout,
+                    new VersionSequence(operations, layout, jsonMapper, objectSettings, clock),
                     new LatestPointers(operations, layout, codec, cache, objectSettings),
                     new ModelAliases(operations, layout, codec, objectSettings),
                     new BucketVersioning(operations),
@@ -204,13 +211,12 @@ public class S3StorageConfiguration {
     @Bean
     ModelCatalog modelCatalog(LocationStores stores, DescriptorCodec codec, ReadCache cache, ModelStoreProperties properties,
                               ObjectSettings.PerBatch objectSettings, ExecutorService s3ReadExecutor,
-                              SupersededVersions marks, WritesInProgress active) {
-        Clock clock = Clock.systemUTC();
+                              SupersededVersions marks, WritesInProgress active, Clock clock) {
         VersionLookup lookup = new VersionLookup(stores, codec, cache, s3ReadExecutor);
         ArchiveStates archives = new ArchiveStates(stores, lookup);
         LatestAndAliases names = new LatestAndAliases(stores, lookup, archives, marks);
         return new S3ModelCatalog(
-                new ModelCommits(stores, lookup, codec, new VersionIdGenerator(clock), objectSettings, marks, active,
+                new ModelCommits(stores, lookup, codec, objectSettings, marks, active,
                         properties.maxModelSize().toBytes(), clock),
                 new ModelListings(stores, lookup, new PageCursors(cursorSecret(properties, stores))),
                 lookup, names, new ModelContentReader(stores, cache, archives), archives,

@@ -1,13 +1,16 @@
 package io.anomstack.modelstore.catalog;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,5 +100,61 @@ class VersionIdTest {
 
         assertThat(keys).containsExactly("metadata_20250131_235958_99.json", "metadata_20250131_235959.json",
                 "metadata_20250131_235959_01.json");
+    }
+
+    @Nested
+    class Following {
+
+        private static final Instant NOON = Instant.parse("2025-01-31T12:00:00.250Z");
+
+        @Test
+        void theFirstIdIsTheCurrentUtcSecond() {
+            assertThat(VersionId.following(null, NOON)).hasToString("20250131_120000");
+        }
+
+        @Test
+        void anOlderLastIdGivesWayToTheCurrentSecond() {
+            assertThat(VersionId.following(VersionId.parse("20250131_115959_07"), NOON)).hasToString("20250131_120000");
+        }
+
+        @Test
+        void furtherIdsInTheSameSecondCountUp() {
+            VersionId first = VersionId.following(null, NOON);
+            VersionId second = VersionId.following(first, NOON.plusMillis(100));
+
+            assertThat(second).hasToString("20250131_120000_01");
+            assertThat(VersionId.following(second, NOON.plusMillis(200))).hasToString("20250131_120000_02");
+        }
+
+        @Test
+        void afterTheNinetyNinthIdOfASecondItBorrowsTheNextSecond() {
+            VersionId borrowed = VersionId.following(VersionId.parse("20250131_120000_99"), NOON);
+
+            assertThat(borrowed).hasToString("20250131_120001");
+            assertThat(VersionId.following(borrowed, NOON.plusSeconds(1))).hasToString("20250131_120001_01");
+            assertThat(VersionId.following(borrowed, NOON.plusSeconds(2))).hasToString("20250131_120002");
+        }
+
+        @Test
+        void aClockBehindTheLastIdNeverYieldsAnOlderOrEqualId() {
+            VersionId last = VersionId.parse("20250131_120030_04");
+
+            assertThat(VersionId.following(last, NOON)).hasToString("20250131_120030_05");
+            assertThat(VersionId.following(last, NOON.minus(Duration.ofDays(400)))).hasToString("20250131_120030_05");
+        }
+
+        @Test
+        void idsOnlyEverIncreaseWhateverTheClockDoes() {
+            Random random = new Random(42);
+            VersionId previous = null;
+            for (int i = 0; i < 2_000; i++) {
+                VersionId id = VersionId.following(previous, NOON.plusMillis(random.nextInt(20_000) - 10_000));
+                if (previous != null) {
+                    assertThat(id).isGreaterThan(previous);
+                    assertThat(id.value()).isGreaterThan(previous.value());
+                }
+                previous = id;
+            }
+        }
     }
 }

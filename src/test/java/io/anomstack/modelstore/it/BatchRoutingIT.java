@@ -61,10 +61,12 @@ class BatchRoutingIT {
 
                 assertThat(keys(s3, "team-b-models")).containsExactlyInAnyOrder(
                         "team-b/models/team_b/cpu/_latest.json",
+                        "team-b/models/team_b/cpu/_sequence.json",
                         "team-b/models/team_b/cpu/metadata_" + routedVersion + ".json",
                         "team-b/models/team_b/cpu/model_" + routedVersion + ".pkl");
                 assertThat(keys(s3, "home-models")).containsExactlyInAnyOrder(
                         "models/home/cpu/_latest.json",
+                        "models/home/cpu/_sequence.json",
                         "models/home/cpu/metadata_" + homeVersion + ".json",
                         "models/home/cpu/model_" + homeVersion + ".pkl");
                 assertThat(REGIONS_BY_BUCKET.get("team-b-models")).containsOnly("eu-west-1");
@@ -87,7 +89,7 @@ class BatchRoutingIT {
 
                 assertThat(client.delete("/api/v1/models/team_b/cpu").statusCode()).isEqualTo(204);
                 assertThat(keys(s3, "team-b-models")).isEmpty();
-                assertThat(keys(s3, "home-models")).hasSize(3);
+                assertThat(keys(s3, "home-models")).hasSize(4);
             }
         }
     }

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +32,7 @@ class SoakIT {
              ForkedService service = SoakDriver.startService(ForkedService.fromClassPath(), s3, dir.resolve("service.log"));
              S3Client client = s3.client()) {
             ServiceCalls calls = new ServiceCalls(service.base());
-            result = new SoakDriver(SoakDriver.Settings.standard(Duration.ofSeconds(60)), calls,
+            result = new SoakDriver(SoakDriver.Settings.standard(Duration.ofSeconds(60)), List.of(calls),
                     new StoreAudit(calls, client, SoakDriver.BUCKET, "models/"), "soak").run();
         }
         System.out.println(result.table());

@@ -1,6 +1,7 @@
 package io.anomstack.modelstore.soak;
 
 import io.anomstack.modelstore.observability.Operation;
+import io.anomstack.modelstore.support.FaultInjectingProxy;
 import io.anomstack.modelstore.support.ForkedService;
 import io.anomstack.modelstore.support.GeneratedBody;
 import io.anomstack.modelstore.support.ModelStoreClient;
@@ -37,11 +38,13 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A soak run: client threads upload (1 KB–50 MB, most of them small), download latest, list and delete, against a
- * service running as its own process, for a fixed time. Every answer is checked as it comes (a download's SHA-256, latest
- * never older than the newest version the clients already stored), and at the end the bucket is audited against what
- * the clients believe they stored ({@link StoreAudit}). {@code SoakIT} runs it for a minute; {@code ./mvnw -Psoak verify}
- * runs {@link #main} for ten, against the packaged jar, and writes docs/soak.md.
+ * A soak run: client threads upload (1 KB–50 MB, most of them small), download latest, list and delete, against one or
+ * more replicas of the service, each running as its own process, for a fixed time; every operation goes to a replica
+ * picked at random. Every answer is checked as it comes (a download's SHA-256; latest never older than the newest
+ * version the clients already stored through that replica, or through any replica more than the latest TTL ago), and
+ * at the end the bucket is audited against what the clients believe they stored ({@link StoreAudit}). {@code SoakIT}
+ * runs it for a minute; {@code ./mvnw -Psoak verify} runs {@link #main} for ten, against the packaged jar, and writes
+ * its section of docs/soak.md.
  */
 public final class SoakDriver {
 
@@ -61,14 +64,20 @@ public final class SoakDriver {
     }
 
     /**
-     * @param models models the clients share (uploads, downloads and deletes of one model overlap)
-     * @param seed   makes the sequence of operations and sizes repeatable per thread
+     * @param models    models the clients share (uploads, downloads and deletes of one model overlap)
+     * @param seed      makes the sequence of operations and sizes repeatable per thread
+     * @param latestTtl how long a replica may show the latest it read before: the services' latest TTL
      */
-    public record Settings(Duration duration, int threads, int models, long minBytes, long maxBytes, long seed) {
+    public record Settings(Duration duration, int threads, int models, long minBytes, long maxBytes, long seed,
+                           Duration latestTtl) {
 
         public static Settings standard(Duration duration) {
-            return new Settings(duration, 16, 12, 1024, 50L << 20, 42);
+            return new Settings(duration, 16, 12, 1024, 50L << 20, 42, Duration.ofSeconds(5));
         }
+    }
+
+    /** When and through which replica a client saw a version acknowledged. */
+    private record Acknowledged(long nanos, int replica) {
     }
 
     /** The service's heap in use, its live data after the last collection, and its live threads. */
@@ -130,9 +139,10 @@ public final class SoakDriver {
     private static final int ERROR_SAMPLES = 20;
 
     private final Settings settings;
-    private final ServiceCalls calls;
+    private final List<ServiceCalls> replicas;
     private final StoreAudit audit;
     private final Map<StoreAudit.Model, ConcurrentSkipListMap<String, String>> believed = new ConcurrentHashMap<>();
+    private final Map<String, Acknowledged> acknowledged = new ConcurrentHashMap<>();
     private final Map<StoreAudit.Model, ReadWriteLock> deleting = new ConcurrentHashMap<>();
     private final Map<Operation, List<Long>> latencies = new EnumMap<>(Operation.class);
     private final Map<Operation, AtomicLong> errors = new EnumMap<>(Operation.class);
@@ -141,9 +151,9 @@ public final class SoakDriver {
     private final AtomicLong bytesDownloaded = new AtomicLong();
     private final List<StoreAudit.Model> models = new ArrayList<>();
 
-    public SoakDriver(Settings settings, ServiceCalls calls, StoreAudit audit, String batch) {
+    public SoakDriver(Settings settings, List<ServiceCalls> replicas, StoreAudit audit, String batch) {
         this.settings = settings;
-        this.calls = calls;
+        this.replicas = List.copyOf(replicas);
         this.audit = audit;
         for (int i = 0; i < settings.models(); i++) {
             StoreAudit.Model model = new StoreAudit.Model(batch, "metric_" + i);
@@ -211,13 +221,14 @@ public final class SoakDriver {
 
     private void perform(Operation operation, SplittableRandom random) {
         StoreAudit.Model model = models.get(random.nextInt(models.size()));
+        int replica = random.nextInt(replicas.size());
         long started = System.nanoTime();
         try {
             String failure = switch (operation) {
-                case UPLOAD -> upload(model, random);
-                case DOWNLOAD_LATEST -> downloadLatest(model);
-                case LIST -> list(model);
-                case DELETE -> delete(model, random);
+                case UPLOAD -> upload(model, replica, random);
+                case DOWNLOAD_LATEST -> downloadLatest(model, replica);
+                case LIST -> list(model, replica);
+                case DELETE -> delete(model, replica, random);
             };
             if (failure != null) {
                 error(operation, model + ": " + failure);
@@ -245,9 +256,10 @@ public final class SoakDriver {
         return Math.round(settings.minBytes() * Math.exp(orders * u * u * u));
     }
 
-    private String upload(StoreAudit.Model model, SplittableRandom random) throws IOException, InterruptedException {
+    private String upload(StoreAudit.Model model, int replica, SplittableRandom random)
+            throws IOException, InterruptedException {
         GeneratedBody body = new GeneratedBody(size(random), random.nextLong(), random.nextBoolean());
-        HttpResponse<String> answer = calls.upload(model.path(), body);
+        HttpResponse<String> answer = replicas.get(replica).upload(model.path(), body);
         if (answer.statusCode() != 201) {
             return "upload answered " + answer.statusCode() + " " + answer.body();
         }
@@ -257,17 +269,33 @@ public final class SoakDriver {
         if (!body.sha256().equals(descriptor.get("sha256").asString())) {
             return "version " + version + " has sha256 " + descriptor.get("sha256").asString() + ", sent " + body.sha256();
         }
+        acknowledged.put(model.path() + "/" + version, new Acknowledged(System.nanoTime(), replica));
         String previous = believed.get(model).putIfAbsent(version, body.sha256());
         return previous == null ? null : "version " + version + " was given to two uploads";
     }
 
-    private String downloadLatest(StoreAudit.Model model) throws IOException, InterruptedException {
+    /**
+     * The newest version that {@code replica} must show as latest (or a newer one) from now on: acknowledged through it,
+     * or through another replica longer than the latest TTL ago (and a little, for the clocks of the processes).
+     */
+    private String newestSettled(StoreAudit.Model model, int replica) {
+        long settledBefore = System.nanoTime() - settings.latestTtl().toNanos() - TimeUnit.MILLISECONDS.toNanos(250);
+        for (String version : believed.get(model).descendingKeySet()) {
+            Acknowledged ack = acknowledged.get(model.path() + "/" + version);
+            if (ack != null && (ack.replica() == replica || ack.nanos() < settledBefore)) {
+                return version;
+            }
+        }
+        return null;
+    }
+
+    private String downloadLatest(StoreAudit.Model model, int replica) throws IOException, InterruptedException {
         ReadWriteLock lock = deleting.get(model);
         lock.readLock().lock();
         try {
             ConcurrentSkipListMap<String, String> versions = believed.get(model);
-            String newestBefore = versions.isEmpty() ? null : versions.lastKey();
-            ServiceCalls.Download download = calls.download(model.path() + "/latest");
+            String newestBefore = newestSettled(model, replica);
+            ServiceCalls.Download download = replicas.get(replica).download(model.path() + "/latest");
             if (download.status() == 404 && newestBefore == null) {
                 return null;
             }
@@ -301,8 +329,8 @@ public final class SoakDriver {
         return sha256;
     }
 
-    private String list(StoreAudit.Model model) throws IOException, InterruptedException {
-        HttpResponse<String> page = calls.get(model.path() + "/versions?limit=20");
+    private String list(StoreAudit.Model model, int replica) throws IOException, InterruptedException {
+        HttpResponse<String> page = replicas.get(replica).get(model.path() + "/versions?limit=20");
         if (page.statusCode() == 404 && believed.get(model).isEmpty()) {
             return null;
         }
@@ -310,24 +338,29 @@ public final class SoakDriver {
     }
 
     /**
-     * Deletes a random version other than the newest, which latest shows. Not while the model is being downloaded: a
-     * version deleted mid-download cuts that download short, which is right but not what this measures.
+     * Deletes a random version older than every one latest may show on any replica: older than the newest version
+     * acknowledged longer than the latest TTL ago (with one replica, than the newest). Not while the model is being
+     * downloaded: a version deleted mid-download cuts that download short, which is right but not what this measures.
      */
-    private String delete(StoreAudit.Model model, SplittableRandom random) throws IOException, InterruptedException {
+    private String delete(StoreAudit.Model model, int replica, SplittableRandom random)
+            throws IOException, InterruptedException {
         ReadWriteLock lock = deleting.get(model);
         lock.writeLock().lock();
         try {
             ConcurrentSkipListMap<String, String> versions = believed.get(model);
-            List<String> older = new ArrayList<>(versions.headMap(versions.isEmpty() ? "" : versions.lastKey()).keySet());
+            String settled = replicas.size() == 1 ? (versions.isEmpty() ? null : versions.lastKey())
+                    : newestSettled(model, -1);
+            List<String> older = new ArrayList<>(versions.headMap(settled == null ? "" : settled).keySet());
             if (older.isEmpty()) {
                 return null;
             }
             String version = older.get(random.nextInt(older.size()));
-            HttpResponse<String> answer = calls.delete(model.path() + "/versions/" + version);
+            HttpResponse<String> answer = replicas.get(replica).delete(model.path() + "/versions/" + version);
             if (answer.statusCode() != 204) {
                 return "delete of " + version + " answered " + answer.statusCode() + " " + answer.body();
             }
             versions.remove(version);
+            acknowledged.remove(model.path() + "/" + version);
             return null;
         } finally {
             lock.writeLock().unlock();
@@ -340,7 +373,7 @@ public final class SoakDriver {
     }
 
     private long metric(String nameAndTags) throws IOException, InterruptedException {
-        HttpResponse<String> answer = calls.get("/actuator/metrics/" + nameAndTags);
+        HttpResponse<String> answer = replicas.get(0).get("/actuator/metrics/" + nameAndTags);
         if (answer.statusCode() != 200) {
             throw new IllegalStateException("/actuator/metrics/" + nameAndTags + " answered " + answer.statusCode());
         }
@@ -361,11 +394,13 @@ public final class SoakDriver {
     }
 
     /**
-     * The long run ({@code ./mvnw -Psoak verify}): S3Proxy on the filesystem in this JVM, the packaged jar in a JVM of its
-     * own, {@code -Dsoak.duration} (default 10m); writes the tables to {@code -Dsoak.output}.
+     * The long run ({@code ./mvnw -Psoak verify}): S3Proxy on the filesystem in this JVM, {@code -Dsoak.replicas} (default
+     * 1) replicas of the packaged jar, each in a JVM of its own, for {@code -Dsoak.duration} (default 10m); writes the
+     * tables to the section of {@code -Dsoak.output} for that number of replicas.
      */
     public static void main(String[] args) throws Exception {
         Duration duration = DurationStyle.detectAndParse(System.getProperty("soak.duration", "10m"));
+        int replicaCount = Integer.parseInt(System.getProperty("soak.replicas", "1"));
         Path workDir = Path.of(System.getProperty("soak.work-dir", "target/soak"));
         Path output = Path.of(System.getProperty("soak.output", "docs/soak.md"));
         Settings settings = Settings.standard(duration);
@@ -373,25 +408,37 @@ public final class SoakDriver {
         String loadBefore = loadAverage();
         Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Result result;
+        List<ForkedService> services = new ArrayList<>();
         try (S3ProxyBackend s3 = S3ProxyBackend.filesystem(Files.createTempDirectory(workDir, "s3-"));
-             ForkedService service = startService(ForkedService.fromJar(), s3, workDir.resolve("service.log"));
+             FaultInjectingProxy atomicS3 = FaultInjectingProxy.start(s3.endpoint(), 1).atomicConditionalWrites();
              S3Client client = s3.client()) {
-            ServiceCalls calls = new ServiceCalls(service.base());
-            result = new SoakDriver(settings, calls, new StoreAudit(calls, client, BUCKET, "models/"), "soak").run();
+            String bucket = s3.createBucket(BUCKET);
+            for (int i = 0; i < replicaCount; i++) {
+                services.add(startReplica(ForkedService.fromJar(), s3, bucket, replicaCount == 1 ? null : atomicS3,
+                        settings, workDir.resolve("service-" + i + ".log")));
+            }
+            List<ServiceCalls> calls = services.stream().map(service -> new ServiceCalls(service.base())).toList();
+            result = new SoakDriver(settings, calls, new StoreAudit(calls.get(0), client, BUCKET, "models/"), "soak").run();
+        } finally {
+            for (ForkedService service : services) {
+                service.close();
+            }
         }
-        String report = "# Soak test\n\n"
-                + "`./mvnw -B -Psoak verify` (`-Dsoak.duration=" + System.getProperty("soak.duration", "10m") + "`): "
-                + settings.threads() + " client threads against the packaged service (`" + SERVICE_HEAP + "`) in a JVM "
-                + "of its own, S3Proxy (filesystem) in the driver's JVM, all on one machine. Each thread picks "
+        String replicasText = replicaCount == 1 ? "the packaged service (`" + SERVICE_HEAP + "`) in a JVM of its own"
+                : replicaCount + " replicas of the packaged service (`" + SERVICE_HEAP + "` each, each in a JVM of its "
+                + "own, every operation sent to one picked at random) on one bucket, through a proxy that makes S3Proxy's "
+                + "conditional writes atomic as Amazon S3's are";
+        String report = "`./mvnw -B -Psoak verify -Dsoak.replicas=" + replicaCount + "` (`-Dsoak.duration="
+                + System.getProperty("soak.duration", "10m") + "`): " + settings.threads() + " client threads against "
+                + replicasText + ", S3Proxy (filesystem) in the driver's JVM, all on one machine. Each thread picks "
                 + "upload (30 %), download latest (40 %), list versions (20 %) or delete an older version (10 %) of one "
                 + "of " + settings.models() + " models; uploads are 1 KB–50 MB (log-uniform after a cube: median about "
-                + "4 KB, 1 in 20 over 10 MB), half of them compressible. See [reliability.md](reliability.md).\n\n"
+                + "4 KB, 1 in 20 over 10 MB), half of them compressible.\n\n"
                 + "Run " + date + " on " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.runtime.version") + ", load average (1/5/15 min) " + loadBefore + " before and "
                 + loadAverage() + " after.\n\n"
                 + result.table();
-        Files.createDirectories(output.toAbsolutePath().getParent());
-        Files.writeString(output, report);
+        writeSection(output, replicaCount, report);
         System.out.println(report);
         if (result.errors() > 0 || !result.audit().problems().isEmpty()) {
             throw new IllegalStateException("The soak run had " + result.errors() + " errors and "
@@ -406,6 +453,36 @@ public final class SoakDriver {
                 .log(log)
                 .start();
     }
+
+    /** One replica on {@code bucket}, reaching S3 through {@code atomicS3} when there is one. */
+    private static ForkedService startReplica(ForkedService.Builder launcher, S3ProxyBackend s3, String bucket,
+                                              FaultInjectingProxy atomicS3, Settings settings, Path log) throws Exception {
+        s3.serviceProperties(bucket).forEach((name, value) -> launcher.property(name,
+                atomicS3 != null && name.equals("modelstore.s3.endpoint") ? atomicS3.endpoint() : value));
+        return launcher.jvmOptions(SERVICE_HEAP)
+                .property("modelstore.metrics.cloudwatch-enabled", false)
+                .property("modelstore.cache.latest-ttl", settings.latestTtl().toMillis() + "ms")
+                .log(log)
+                .start();
+    }
+
+    /** Replaces the report of the run with {@code replicas} replicas in docs/soak.md, keeping the others. */
+    private static void writeSection(Path output, int replicas, String report) throws IOException {
+        String title = "## " + (replicas == 1 ? "One replica" : replicas + " replicas");
+        String begin = "<!-- soak:" + replicas + ":start -->";
+        String end = "<!-- soak:" + replicas + ":end -->";
+        String section = begin + "\n" + title + "\n\n" + report + end;
+        String text = Files.exists(output) ? Files.readString(output) : SOAK_HEADER;
+        int from = text.indexOf(begin);
+        int to = text.indexOf(end);
+        text = from >= 0 && to > from ? text.substring(0, from) + section + text.substring(to + end.length())
+                : text.stripTrailing() + "\n\n" + section + "\n";
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Files.writeString(output, text);
+    }
+
+    private static final String SOAK_HEADER = "# Soak test\n\nLong mixed-load runs against the packaged service; see "
+            + "[reliability.md](reliability.md). Each section is written by its run.\n";
 
     private static String loadAverage() {
         try {

@@ -146,7 +146,7 @@ class StaleUploadSweepTest {
         };
         LocationStores stores = new LocationStores(placement, where -> new LocationStore(new ObjectRequests(s3,
                 new S3Location(where.bucket(), where.prefix(), where.region(), false, 8 << 20), missing, breaker, 0),
-                new S3KeyLayout(where.prefix()), null, null, null, null, null));
+                new S3KeyLayout(where.prefix()), null, null, null, null, null, null));
         DescriptorCodec codec = new DescriptorCodec(JsonMapper.builder().build());
         BatchFolderSweep batchFolders = new BatchFolderSweep(stores, active, codec, new SupersededVersions(false), meters);
         return new StaleUploadSweep(stores, active, batchFolders, new MultipartSweepProperties(Duration.ofHours(1), DAY),

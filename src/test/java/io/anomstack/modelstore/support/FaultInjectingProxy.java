@@ -100,7 +100,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
     private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
+    private final Object conditionalWrites = new Object();
     private volatile List<Rule> rules = List.of();
+    private volatile boolean atomicConditionalWrites;
     private volatile ServerSocket server;
 
     private FaultInjectingProxy(URI upstream, long seed) throws IOException {
@@ -128,6 +130,16 @@ public final class FaultInjectingProxy implements AutoCloseable {
     /** Replaces the rules; the first rule that matches a request and wins its draw decides its fault. */
     public void rules(Rule... newRules) {
         rules = List.of(newRules);
+    }
+
+    /**
+     * Makes conditional writes ({@code If-Match}, {@code If-None-Match}) atomic, as Amazon S3 applies them: S3Proxy checks
+     * the condition and writes in two steps, so two service replicas writing on one ETag could otherwise both pass. The
+     * proxy lets one conditional write through at a time, from its request to its answer.
+     */
+    public FaultInjectingProxy atomicConditionalWrites() {
+        atomicConditionalWrites = true;
+        return this;
     }
 
     /** S3 down: new connections are refused and open ones closed, until {@link #accept()}. */
@@ -245,7 +257,15 @@ public final class FaultInjectingProxy implements AutoCloseable {
                     fromUpstream = new BufferedInputStream(upstream.getInputStream());
                     toUpstream = upstream.getOutputStream();
                 }
-                if (!forward(request, fromClient, toClient, fromUpstream, toUpstream, fault == Fault.CUT_RESPONSE)) {
+                boolean open;
+                if (atomicConditionalWrites && request.conditionalWrite()) {
+                    synchronized (conditionalWrites) {
+                        open = forward(request, fromClient, toClient, fromUpstream, toUpstream, fault == Fault.CUT_RESPONSE);
+                    }
+                } else {
+                    open = forward(request, fromClient, toClient, fromUpstream, toUpstream, fault == Fault.CUT_RESPONSE);
+                }
+                if (!open) {
                     return;
                 }
             }
@@ -393,6 +413,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
             int question = target.indexOf('?');
             return new Request(method(), question < 0 ? target : target.substring(0, question),
                     question < 0 ? "" : target.substring(question + 1), headers);
+        }
+
+        /** A PutObject or CompleteMultipartUpload that S3 carries out only if the object's ETag is as stated. */
+        boolean conditionalWrite() {
+            return !"GET".equals(method()) && !"HEAD".equals(method())
+                    && (headers.containsKey("if-match") || headers.containsKey("if-none-match"));
         }
 
         boolean expectsContinue() {

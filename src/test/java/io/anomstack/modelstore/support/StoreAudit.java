@@ -87,6 +87,7 @@ public final class StoreAudit {
             }
             verifyLatest(model, new TreeMap<>(entry.getValue()), problems);
             knownKeys.add(model.folder(prefix) + "_latest.json");
+            knownKeys.add(model.folder(prefix) + "_sequence.json");
         }
         int incomplete = 0;
         for (String batch : expected.keySet().stream().map(Model::batch).distinct().toList()) {
