@@ -191,6 +191,10 @@ public final class SoakDriver {
         clients.shutdown();
         Duration elapsed = Duration.ofNanos(System.nanoTime() - begin);
         ServiceState end = serviceState();
+        if (replicas.size() > 1) {
+            // The audit reads through the first replica, which may show the latest it read for up to the TTL.
+            Thread.sleep(settings.latestTtl().toMillis() + 250);
+        }
         Map<StoreAudit.Model, Map<String, String>> expected = new ConcurrentHashMap<>(believed);
         StoreAudit.Findings findings = audit.audit(expected);
         List<Figures> figures = new ArrayList<>();

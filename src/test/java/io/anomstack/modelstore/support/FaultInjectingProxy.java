@@ -100,7 +100,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
     private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
-    private final Object conditionalWrites = new Object();
+    private final Map<String, Object> conditionalWrites = new ConcurrentHashMap<>();
     private volatile List<Rule> rules = List.of();
     private volatile boolean atomicConditionalWrites;
     private volatile ServerSocket server;
@@ -135,7 +135,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
     /**
      * Makes conditional writes ({@code If-Match}, {@code If-None-Match}) atomic, as Amazon S3 applies them: S3Proxy checks
      * the condition and writes in two steps, so two service replicas writing on one ETag could otherwise both pass. The
-     * proxy lets one conditional write through at a time, from its request to its answer.
+     * proxy lets one conditional write per object through at a time, from its request to its answer.
      */
     public FaultInjectingProxy atomicConditionalWrites() {
         atomicConditionalWrites = true;
@@ -259,7 +259,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 }
                 boolean open;
                 if (atomicConditionalWrites && request.conditionalWrite()) {
-                    synchronized (conditionalWrites) {
+                    synchronized (conditionalWrites.computeIfAbsent(request.asRequest().path(), path -> new Object())) {
                         open = forward(request, fromClient, toClient, fromUpstream, toUpstream, fault == Fault.CUT_RESPONSE);
                     }
                 } else {
