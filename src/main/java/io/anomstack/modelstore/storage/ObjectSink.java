@@ -364,8 +364,8 @@ final class ObjectSink extends OutputStream {
         sending.forEach((number, body) -> {
             if (body.idleFor() > silence.toNanos()) {
                 operations.call("uploading part " + number + " of " + key, () -> {
-                    throw SdkClientException.create("S3 took no byte of the part for " + silence.toSeconds() + "s",
-                            new SocketTimeoutException("write stalled"));
+                    throw SdkClientException.create("Sending the part stalled", new SocketTimeoutException(
+                            "S3 took no byte of the part for " + silence.toSeconds() + "s"));
                 });
             }
         });
