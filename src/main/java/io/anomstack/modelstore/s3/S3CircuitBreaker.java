@@ -17,9 +17,9 @@ import java.util.function.Supplier;
  * breaker, its failure opens it for another cool-down. Any answer from S3 that is not "unavailable" (a 404, a 403)
  * counts as success: S3 is up.
  * <p>
- * A request that failed because S3 timed out on it (silent on every attempt it had) opens the breaker at once: a hung
- * S3 holds each request for its timeouts, so waiting for {@code failures} of them would keep callers waiting twice
- * as long, and the cleanup a failed upload sends (an abort, a delete) would wait as long again.
+ * A request that failed because S3 timed out on it (silent for the silence bound on its last attempts) opens the
+ * breaker at once: a hung S3 holds each request for its timeouts, so waiting for {@code failures} of them would hold
+ * that many callers in turn, and the clean-up a failed upload sends (an abort, a delete) as long again.
  */
 public final class S3CircuitBreaker {
 

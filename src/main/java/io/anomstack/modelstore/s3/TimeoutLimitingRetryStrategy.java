@@ -12,9 +12,9 @@ import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
 
 /**
  * The SDK's retry strategy, except that a request gives up after {@code timeoutAttempts} attempts that timed out. Each
- * such attempt cost a whole silence bound (or connect timeout): five of them would hold the request for minutes on a
- * hung S3, while one retry on a fresh connection is all it takes when only a connection was stuck. Other failures
- * (5xx, throttling, cut connections) keep every attempt of the strategy below.
+ * such attempt costs a whole silence bound (or connect timeout): five of them would hold a request for most of a
+ * minute on a hung S3, while one retry is all it takes when only a connection was stuck. Other failures (5xx,
+ * throttling, cut connections) keep every attempt of the strategy below.
  */
 final class TimeoutLimitingRetryStrategy implements RetryStrategy {
 

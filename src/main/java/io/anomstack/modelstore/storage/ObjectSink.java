@@ -371,37 +371,6 @@ final class ObjectSink extends OutputStream {
         });
     }
 
-    /** A part's bytes as the SDK reads them to send them: a write S3 does not take stops the reads. */
-    private static final class PartBody extends ByteArrayInputStream {
-
-        /** When the SDK last read bytes to send, or 0 before its first read (connecting, awaiting 100 Continue). */
-        private volatile long lastRead;
-
-        PartBody(byte[] bytes, int length) {
-            super(bytes, 0, length);
-        }
-
-        @Override
-        public synchronized int read() {
-            lastRead = System.nanoTime();
-            return super.read();
-        }
-
-        @Override
-        public synchronized int read(byte[] into, int offset, int length) {
-            lastRead = System.nanoTime();
-            return super.read(into, offset, length);
-        }
-
-        /**
-         * Nanoseconds since the last read while bytes are left; 0 before the first read (the connect timeout bounds that)
-         * and once all were read (then the read timeout bounds the wait for S3's answer).
-         */
-        synchronized long idleFor() {
-            return lastRead != 0 && pos < count ? System.nanoTime() - lastRead : 0;
-        }
-    }
-
     private StoredObject putSingle(byte[] bytes, int length) {
         S3Location target = operations.target();
         return operations.call("uploading " + key, () -> {
@@ -459,5 +428,36 @@ final class ObjectSink extends OutputStream {
     private StoredObject stored(ServerSideEncryption encryption, String kmsKeyId, Boolean bucketKey) {
         boolean reported = encryption != null && encryption != ServerSideEncryption.UNKNOWN_TO_SDK_VERSION;
         return new StoredObject(written, reported ? encryption.toString() : null, kmsKeyId, bucketKey);
+    }
+
+    /** A part's bytes as the SDK reads them to send them: a write S3 does not take stops the reads. */
+    private static final class PartBody extends ByteArrayInputStream {
+
+        /** When the SDK last read bytes to send, or 0 before its first read (connecting, awaiting 100 Continue). */
+        private volatile long lastRead;
+
+        PartBody(byte[] bytes, int length) {
+            super(bytes, 0, length);
+        }
+
+        @Override
+        public synchronized int read() {
+            lastRead = System.nanoTime();
+            return super.read();
+        }
+
+        @Override
+        public synchronized int read(byte[] into, int offset, int length) {
+            lastRead = System.nanoTime();
+            return super.read(into, offset, length);
+        }
+
+        /**
+         * Nanoseconds since the last read while bytes are left; 0 before the first read (the connect timeout bounds that)
+         * and once all were read (then the read timeout bounds the wait for S3's answer).
+         */
+        synchronized long idleFor() {
+            return lastRead != 0 && pos < count ? System.nanoTime() - lastRead : 0;
+        }
     }
 }
