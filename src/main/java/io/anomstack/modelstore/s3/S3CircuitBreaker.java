@@ -16,6 +16,10 @@ import java.util.function.Supplier;
  * without touching S3. After {@code coolDown} one probe request goes through (half-open); its success closes the
  * breaker, its failure opens it for another cool-down. Any answer from S3 that is not "unavailable" (a 404, a 403)
  * counts as success: S3 is up.
+ * <p>
+ * A request that failed because S3 timed out on it (silent for the silence bound on its last attempts) opens the
+ * breaker at once: a hung S3 holds each request for its timeouts, so waiting for {@code failures} of them would hold
+ * that many callers in turn, and the clean-up a failed upload sends (an abort, a delete) as long again.
  */
 public final class S3CircuitBreaker {
 
@@ -53,13 +57,15 @@ public final class S3CircuitBreaker {
         }
         boolean probe = admit();
         boolean unavailable = false;
+        boolean timedOut = false;
         try {
             return request.get();
         } catch (StoreUnavailableException e) {
             unavailable = true;
+            timedOut = S3Errors.isTimeout(e);
             throw e;
         } finally {
-            record(probe, unavailable);
+            record(probe, unavailable, timedOut);
         }
     }
 
@@ -96,7 +102,7 @@ public final class S3CircuitBreaker {
         throw rejection();
     }
 
-    private synchronized void record(boolean probe, boolean unavailable) {
+    private synchronized void record(boolean probe, boolean unavailable, boolean timedOut) {
         long now = nanoClock.getAsLong();
         if (!unavailable) {
             // S3 answered, whatever it said: it is up.
@@ -123,7 +129,11 @@ public final class S3CircuitBreaker {
             firstFailureAt = now;
         }
         failures++;
-        if (failures >= settings.failures()) {
+        if (timedOut) {
+            open(now);
+            log.warn("{} stayed silent on a request until its timeouts: requests fail fast for {}s, then one probe "
+                    + "tries again (circuit breaker open)", name, settings.coolDown().toSeconds());
+        } else if (failures >= settings.failures()) {
             open(now);
             log.warn("{} failed {} request(s) in a row: requests fail fast for {}s, then one probe tries again "
                     + "(circuit breaker open)", name, settings.failures(), settings.coolDown().toSeconds());
@@ -139,8 +149,8 @@ public final class S3CircuitBreaker {
     private StoreUnavailableException rejection() {
         Duration left = Duration.ofNanos(Math.max(0, settings.coolDown().toNanos() - (nanoClock.getAsLong() - openedAt)));
         long seconds = StoreUnavailableException.wholeSeconds(left);
-        return new StoreUnavailableException(name + " is unavailable: its last " + settings.failures()
-                + " requests failed, so the service answers at once instead of waiting for it. Retry in "
+        return new StoreUnavailableException(name + " is unavailable: its recent requests failed or timed out, so the "
+                + "service answers at once instead of waiting for it. Retry in "
                 + seconds + (seconds == 1 ? " second." : " seconds."), null, left);
     }
 }

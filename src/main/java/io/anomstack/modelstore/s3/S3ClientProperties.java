@@ -15,7 +15,9 @@ import java.util.Locale;
 
 /**
  * How the S3 client retries and how long it waits, bound from {@code modelstore.s3.client.*}. Every S3 request the
- * service makes is retried by the AWS SDK with these settings before its failure reaches a caller (as a 503).
+ * service makes is retried by the AWS SDK with these settings before its failure reaches a caller (as a 503). With the
+ * defaults a silent (hung) S3 fails a request within about 20s: two attempts of a 10s silence bound. No request has a
+ * total or per-attempt time limit, which would cut large part uploads and downloads on slow links.
  *
  * @param retryMode           {@code standard} (default: exponential backoff with jitter, a retry quota that stops
  *                            retrying when most requests fail) or {@code adaptive} (standard, and a client-side rate
@@ -28,8 +30,17 @@ import java.util.Locale;
  *                            (default 1s) ({@code MODELSTORE_S3_RETRY_THROTTLING_BASE_DELAY})
  * @param maxBackoff          longest wait between two attempts (default 20s) ({@code MODELSTORE_S3_RETRY_MAX_BACKOFF})
  * @param connectTimeout      how long opening a connection to S3 may take (default 5s) ({@code MODELSTORE_S3_CONNECT_TIMEOUT})
- * @param readTimeout         how long S3 may stay silent while answering, also mid-body (default 60s: an 8 MB part
- *                            over a slow link) ({@code MODELSTORE_S3_READ_TIMEOUT})
+ * @param readTimeout         the silence bound: how long S3 may send nothing while the service waits for its answer or
+ *                            the next bytes of a body (the socket's read timeout, per read). Not a limit on a request's
+ *                            duration: a part upload or download whose bytes keep flowing, however slowly, is never cut.
+ *                            The time the link takes to drain an upload's last bytes from the socket's send buffer
+ *                            counts as silence: raise it if part uploads over a very slow link time out (default 10s)
+ *                            ({@code MODELSTORE_S3_READ_TIMEOUT})
+ * @param timeoutAttempts     attempts of a request that time out (silence bound or connect timeout) before it fails,
+ *                            1–20; {@code maxAttempts} still caps all attempts (default 2: one retry, enough when a
+ *                            single connection was stuck; a hung S3 then fails a request after about 2 ×
+ *                            {@code readTimeout} = 20s, not {@code maxAttempts} × {@code readTimeout} = 50s)
+ *                            ({@code MODELSTORE_S3_TIMEOUT_ATTEMPTS})
  */
 @Validated
 @ConfigurationProperties("modelstore.s3.client")
@@ -40,7 +51,8 @@ public record S3ClientProperties(
         @NotNull @DefaultValue("1s") Duration throttlingBaseDelay,
         @NotNull @DefaultValue("20s") Duration maxBackoff,
         @NotNull @DefaultValue("5s") Duration connectTimeout,
-        @NotNull @DefaultValue("60s") Duration readTimeout) {
+        @NotNull @DefaultValue("10s") Duration readTimeout,
+        @Min(1) @Max(20) @DefaultValue("2") int timeoutAttempts) {
 
     public S3ClientProperties {
         retryMode = retryMode == null ? null : retryMode.trim().toLowerCase(Locale.ROOT);
@@ -59,14 +71,17 @@ public record S3ClientProperties(
         }
     }
 
-    /** The SDK's retry strategy of the mode, with the AWS retry conditions (throttling codes, 5xx, I/O errors). */
+    /**
+     * The SDK's retry strategy of the mode, with the AWS retry conditions (throttling codes, 5xx, I/O errors), giving
+     * up after {@code timeoutAttempts} timed-out attempts.
+     */
     public RetryStrategy retryStrategy() {
         RetryStrategy.Builder<?, ?> builder = "adaptive".equals(retryMode)
                 ? AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
                 : AwsRetryStrategy.standardRetryStrategy().toBuilder();
-        return builder.maxAttempts(maxAttempts)
+        return new TimeoutLimitingRetryStrategy(builder.maxAttempts(maxAttempts)
                 .backoffStrategy(BackoffStrategy.exponentialDelay(baseDelay, maxBackoff))
                 .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(throttlingBaseDelay, maxBackoff))
-                .build();
+                .build(), timeoutAttempts);
     }
 }

@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.InvalidObjectStateException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
+import java.net.SocketTimeoutException;
 import java.util.Set;
 
 /** Turns S3 SDK failures into the service's own: unavailable (retry later) or access (fix the deployment). */
@@ -57,6 +58,19 @@ public final class S3Errors {
                     + " (" + rootMessage(e) + "); retry shortly.", e);
         }
         return new StoreUnavailableException("S3 failed for the " + where + " while " + action + " (" + rootMessage(e) + ").", e);
+    }
+
+    /**
+     * Whether a request failed because S3 stayed silent: no byte of its answer within the silence bound (read timeout),
+     * or no connection within the connect timeout. Anywhere in the causes: the SDK wraps the socket's exception.
+     */
+    public static boolean isTimeout(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether an S3 error code says the credentials themselves were refused (not a permission they lack). */

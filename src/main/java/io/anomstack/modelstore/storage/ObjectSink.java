@@ -8,6 +8,7 @@ import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.catalog.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -22,6 +23,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,8 +33,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -45,6 +52,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>
  * Each object carries a random token in its user metadata ({@value #TOKEN}): when S3 created the object but its
  * answer was lost, the token tells this sink's own object apart from another writer's.
+ * <p>
+ * The socket's read timeout bounds S3's silence once a part is sent, but nothing bounds a write S3 stops taking (a hung
+ * S3 whose socket buffers are full): the thread sending that part would wait forever. So the writer never waits for
+ * parts blindly: a part whose bytes S3 has taken none of for the silence bound fails the upload (503), and the
+ * abandoned part's thread is left to its connection. A part whose bytes keep moving, however slowly, is never cut.
  */
 final class ObjectSink extends OutputStream {
 
@@ -55,6 +67,9 @@ final class ObjectSink extends OutputStream {
 
     /** Objects expected to be at most this share of a part are buffered in an array of their own size. */
     private static final int SMALL_SHARE = 4;
+
+    /** How often a writer waiting for parts checks that they still move. */
+    private static final long STALL_CHECK_MILLIS = 500;
 
     /** What S3 reported about the object it created. */
     record StoredObject(long storedBytes, String encryption, String kmsKeyId, Boolean bucketKey) {
@@ -71,7 +86,10 @@ final class ObjectSink extends OutputStream {
     private final Semaphore inFlight;
     private final PartBuffers buffers;
     private final WritesInProgress active;
+    private final Duration silence;
     private final List<CompletableFuture<CompletedPart>> parts = new ArrayList<>();
+    /** The bodies of the parts being sent, by part number. */
+    private final Map<Integer, PartBody> sending = new ConcurrentHashMap<>();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final String token = UUID.randomUUID().toString();
 
@@ -86,10 +104,11 @@ final class ObjectSink extends OutputStream {
      * @param contentEncoding the object's Content-Encoding, or {@code null} for none
      * @param settings        the batch's storage class and encryption
      * @param expectedBytes   how many bytes the object is expected to have (a hint: it may have more), or -1
+     * @param silence         how long a part may take none of its bytes before the upload fails: the silence bound
      */
     ObjectSink(ObjectRequests operations, String key, String contentType, String contentEncoding, ObjectSettings settings,
                int partSize, long expectedBytes, int maxInFlight, PartBuffers buffers, WritesInProgress active,
-               Executor uploads) {
+               Executor uploads, Duration silence) {
         this.operations = operations;
         this.key = key;
         this.contentType = contentType;
@@ -101,6 +120,7 @@ final class ObjectSink extends OutputStream {
         this.inFlight = new Semaphore(maxInFlight);
         this.buffers = buffers;
         this.active = active;
+        this.silence = silence;
     }
 
     @Override
@@ -143,11 +163,19 @@ final class ObjectSink extends OutputStream {
         checkOpen();
         closed = true;
         if (uploadId == null) {
-            try {
-                return putSingle();
-            } finally {
-                releaseBuffer();
-            }
+            // On a part thread, so that a PUT S3 stops taking bytes of can be given up (see the class comment); its
+            // buffer goes back only when that thread is done with it.
+            byte[] bytes = buffer == null ? new byte[0] : buffer;
+            int length = filled;
+            buffer = null;
+            return await(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return putSingle(bytes, length);
+                } finally {
+                    sending.remove(1);
+                    recycle(bytes);
+                }
+            }, uploads));
         }
         if (filled > 0) {
             sendPart();
@@ -172,7 +200,7 @@ final class ObjectSink extends OutputStream {
         return stored;
     }
 
-    /** Gives up: waits for parts in flight and aborts the multipart upload. Never throws. */
+    /** Gives up: waits for parts in flight (but not for stalled ones) and aborts the multipart upload. Never throws. */
     void abort() {
         closed = true;
         releaseBuffer();
@@ -181,9 +209,9 @@ final class ObjectSink extends OutputStream {
         }
         for (CompletableFuture<CompletedPart> part : parts) {
             try {
-                part.join();
+                await(part);
             } catch (RuntimeException ignored) {
-                // The upload is being abandoned: its parts' failures no longer matter.
+                // The upload is being abandoned: its parts' failures (or stalls) no longer matter.
             }
         }
         String abandoned = uploadId;
@@ -225,6 +253,7 @@ final class ObjectSink extends OutputStream {
                 failure.compareAndSet(null, e);
                 throw e;
             } finally {
+                sending.remove(number);
                 recycle(full);
                 inFlight.release();
             }
@@ -263,7 +292,9 @@ final class ObjectSink extends OutputStream {
 
     private void acquireSlot() {
         try {
-            inFlight.acquire();
+            while (!inFlight.tryAcquire(STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+                checkNotStalled();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("Interrupted while uploading " + key, e);
@@ -299,25 +330,49 @@ final class ObjectSink extends OutputStream {
                                 .uploadId(uploadId)
                                 .partNumber(number)
                                 .checksumAlgorithm(ChecksumAlgorithm.CRC32),
-                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part, 0, length), length,
-                                "application/octet-stream")));
+                        RequestBody.fromContentProvider(() -> sending.compute(number, (n, previous) -> new PartBody(part, length)),
+                                length, "application/octet-stream")));
         return CompletedPart.builder().partNumber(number).eTag(response.eTag()).checksumCRC32(response.checksumCRC32()).build();
     }
 
     private List<CompletedPart> awaitParts() {
+        return parts.stream().map(this::await)
+                .sorted(Comparator.comparingInt(CompletedPart::partNumber))
+                .toList();
+    }
+
+    /** A request's outcome on a part thread, unless a part stalls first (then a 503). */
+    private <T> T await(CompletableFuture<T> part) {
         try {
-            return parts.stream().map(CompletableFuture::join)
-                    .sorted(Comparator.comparingInt(CompletedPart::partNumber))
-                    .toList();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            while (true) {
+                try {
+                    return part.get(STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    checkNotStalled();
+                }
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new CompletionException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("Interrupted while uploading " + key, e);
         }
     }
 
-    private StoredObject putSingle() {
+    /** Fails the upload when S3 has taken no byte of a part for the silence bound; it counts as S3 timing out. */
+    private void checkNotStalled() {
+        sending.forEach((number, body) -> {
+            if (body.idleFor() > silence.toNanos()) {
+                operations.call("uploading part " + number + " of " + key, () -> {
+                    throw SdkClientException.create("Sending the part stalled", new SocketTimeoutException(
+                            "S3 took no byte of the part for " + silence.toSeconds() + "s"));
+                });
+            }
+        });
+    }
+
+    private StoredObject putSingle(byte[] bytes, int length) {
         S3Location target = operations.target();
-        byte[] bytes = buffer == null ? new byte[0] : buffer;
-        int length = filled;
         return operations.call("uploading " + key, () -> {
             try {
                 PutObjectResponse response = operations.client().putObject(b -> b.bucket(target.bucket())
@@ -330,7 +385,8 @@ final class ObjectSink extends OutputStream {
                                 .bucketKeyEnabled(settings.bucketKey())
                                 .metadata(Map.of(TOKEN, token))
                                 .ifNoneMatch("*"),
-                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, contentType));
+                        RequestBody.fromContentProvider(() -> sending.compute(1, (n, previous) -> new PartBody(bytes, length)),
+                                length, contentType));
                 return stored(response.serverSideEncryption(), response.ssekmsKeyId(), response.bucketKeyEnabled());
             } catch (SdkException e) {
                 return ownObjectAfter(e);
@@ -341,13 +397,15 @@ final class ObjectSink extends OutputStream {
     /**
      * The object this sink created although the request that created it failed; otherwise the failure. S3 may have
      * carried out a write whose answer was lost: the SDK's retry is then refused (the key is taken, or the multipart
-     * upload is gone), or a truncated answer is not retried at all.
+     * upload is gone), or a truncated answer is not retried at all. After a timeout S3 is not asked: it stayed silent,
+     * and asking would hold the upload for another silence bound; an object it may have created is named by no
+     * metadata document, so it is never a version and the sweep removes it.
      *
      * @throws PreconditionFailedException when another writer's object is at the key
      */
     private StoredObject ownObjectAfter(SdkException e) {
         boolean precondition = S3Errors.isPreconditionFailure(e);
-        if (!precondition && !S3Errors.isNotFound(e) && e instanceof S3Exception) {
+        if (!precondition && (S3Errors.isTimeout(e) || !S3Errors.isNotFound(e) && e instanceof S3Exception)) {
             throw e;
         }
         return ownObject().orElseThrow(() -> precondition ? new PreconditionFailedException(key) : e);
@@ -370,5 +428,36 @@ final class ObjectSink extends OutputStream {
     private StoredObject stored(ServerSideEncryption encryption, String kmsKeyId, Boolean bucketKey) {
         boolean reported = encryption != null && encryption != ServerSideEncryption.UNKNOWN_TO_SDK_VERSION;
         return new StoredObject(written, reported ? encryption.toString() : null, kmsKeyId, bucketKey);
+    }
+
+    /** A part's bytes as the SDK reads them to send them: a write S3 does not take stops the reads. */
+    private static final class PartBody extends ByteArrayInputStream {
+
+        /** When the SDK last read bytes to send, or 0 before its first read (connecting, awaiting 100 Continue). */
+        private volatile long lastRead;
+
+        PartBody(byte[] bytes, int length) {
+            super(bytes, 0, length);
+        }
+
+        @Override
+        public synchronized int read() {
+            lastRead = System.nanoTime();
+            return super.read();
+        }
+
+        @Override
+        public synchronized int read(byte[] into, int offset, int length) {
+            lastRead = System.nanoTime();
+            return super.read(into, offset, length);
+        }
+
+        /**
+         * Nanoseconds since the last read while bytes are left; 0 before the first read (the connect timeout bounds that)
+         * and once all were read (then the read timeout bounds the wait for S3's answer).
+         */
+        synchronized long idleFor() {
+            return lastRead != 0 && pos < count ? System.nanoTime() - lastRead : 0;
+        }
     }
 }

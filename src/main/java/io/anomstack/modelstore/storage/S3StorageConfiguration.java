@@ -203,7 +203,7 @@ public class S3StorageConfiguration {
                     new LatestPointers(operations, layout, codec, cache, objectSettings),
                     new ModelAliases(operations, layout, codec, objectSettings),
                     new BucketVersioning(operations),
-                    new StreamingUploader(operations, uploads, active, s3PartUploadExecutor),
+                    new StreamingUploader(operations, uploads, active, s3PartUploadExecutor, client.readTimeout()),
                     new SupersededTag(operations));
         });
     }

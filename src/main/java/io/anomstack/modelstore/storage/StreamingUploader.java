@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
@@ -36,9 +37,13 @@ final class StreamingUploader {
     private final Executor partUploads;
     private final PartBuffers partBuffers;
     private final WritesInProgress active;
+    private final Duration silence;
 
-    StreamingUploader(ObjectRequests operations, UploadProperties settings, WritesInProgress active, Executor partUploads) {
+    /** @param silence the silence bound: how long S3 may take no byte of a part before the upload fails */
+    StreamingUploader(ObjectRequests operations, UploadProperties settings, WritesInProgress active, Executor partUploads,
+                      Duration silence) {
         this.operations = operations;
+        this.silence = silence;
         this.active = active;
         this.settings = settings;
         this.partUploads = partUploads;
@@ -57,7 +62,7 @@ final class StreamingUploader {
                 ? objectSettings.compression() : ModelEncoding.IDENTITY;
         ObjectSink sink = new ObjectSink(operations, key, contentType, encoding.contentEncodingHeader(), objectSettings,
                 operations.target().partSize(), body.expectedBytes(), settings.partsInFlight(), partBuffers, active,
-                partUploads);
+                partUploads, silence);
         try {
             try (OutputStream encoded = encoding.encoder(sink, settings.compressionLevel())) {
                 encoded.write(sample);

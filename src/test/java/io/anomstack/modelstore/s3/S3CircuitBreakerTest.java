@@ -3,7 +3,9 @@ package io.anomstack.modelstore.s3;
 import io.anomstack.modelstore.catalog.StoreAccessException;
 import io.anomstack.modelstore.catalog.StoreUnavailableException;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -109,6 +111,17 @@ class S3CircuitBreakerTest {
         assertThat(breaker.state()).isEqualTo(S3CircuitBreaker.State.OPEN);
         now += Duration.ofSeconds(1).toNanos();
         assertThat(breaker.state()).isEqualTo(S3CircuitBreaker.State.HALF_OPEN);
+    }
+
+    @Test
+    void aRequestS3StayedSilentOnOpensItAtOnce() {
+        assertThatThrownBy(() -> breaker.call(() -> {
+            throw new StoreUnavailableException("S3 could not be reached (Read timed out)",
+                    SdkClientException.create("Unable to execute HTTP request", new SocketTimeoutException("Read timed out")));
+        })).isInstanceOf(StoreUnavailableException.class);
+
+        assertThat(breaker.state()).isEqualTo(S3CircuitBreaker.State.OPEN);
+        assertThatThrownBy(this::succeed).hasMessageContaining("Retry in 10 seconds");
     }
 
     @Test

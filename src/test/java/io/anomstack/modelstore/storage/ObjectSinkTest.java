@@ -108,6 +108,6 @@ class ObjectSinkTest {
         ObjectRequests operations = new ObjectRequests(s3, new S3Location(BUCKET, "models/", "us-east-1", false, PART_SIZE),
                 new MissingPermissions(), breaker, 0);
         return new ObjectSink(operations, key, "application/octet-stream", null, STANDARD, PART_SIZE, expectedBytes, 2,
-                new PartBuffers(3), new WritesInProgress(), parts);
+                new PartBuffers(3), new WritesInProgress(), parts, Duration.ofSeconds(10));
     }
 }

@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /**
  * S3Proxy (filesystem backend) as a process of its own, so that a test can SIGKILL it like a crashed S3 and start it
- * again on the same port with the same data directory, objects and multipart uploads included.
+ * again on the same port with the same data directory, objects and multipart uploads included, or SIGSTOP it like a
+ * hung S3 (connections accepted by the kernel, never answered) and SIGCONT it.
  */
 public final class S3ProxyProcess implements S3Backend {
 
@@ -72,6 +73,23 @@ public final class S3ProxyProcess implements S3Backend {
         process.waitFor();
     }
 
+    /** SIGSTOP: S3 hung. Its kernel still accepts connections and bytes, but nothing answers until {@link #resume()}. */
+    public void pause() throws Exception {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a paused S3 goes on where it stopped. */
+    public void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     @Override
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
@@ -87,9 +105,11 @@ public final class S3ProxyProcess implements S3Backend {
         return secretKey;
     }
 
+    /** Kills the process, resuming it first in case a test left it paused. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
         if (process != null && process.isAlive()) {
+            resume();
             kill();
         }
     }
