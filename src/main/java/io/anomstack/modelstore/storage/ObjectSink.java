@@ -38,9 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * An output stream into one new S3 object. Bytes are cut into parts of a fixed size; while the next part
  * fills, up to {@code maxInFlight} earlier parts upload in parallel. Memory is bounded by
  * {@code partSize × (maxInFlight + 1)} whatever the object's size: part buffers come from {@link PartBuffers} and go
- * back there as soon as their part is sent. A small object (its expected size at most a quarter of a part) is held in
- * an array of its own size instead, so that many concurrent uploads of small models hold kilobytes, not parts. An
- * object that fits in one part goes up in a single PUT. Either way it is created only if its key is free, and only by
+ * back there as soon as their part is sent. A small object (its expected size at most a quarter of a part,
+ * {@link UploadFootprint#isSmall}) is held in an array of its own size instead, so that many concurrent uploads of small
+ * models hold kilobytes, not parts. An object that fits in one part goes up in a single PUT. Either way it is created only if its key is free, and only by
  * {@link #finish()}: until then nothing is visible, and {@link #abort()} leaves no multipart upload behind.
  * <p>
  * Each object carries a random token in its user metadata ({@value #TOKEN}): when S3 created the object but its
@@ -52,9 +52,6 @@ final class ObjectSink extends OutputStream {
 
     /** The user-metadata key of the token naming the upload that created an object. */
     static final String TOKEN = "modelstore-upload";
-
-    /** Objects expected to be at most this share of a part are buffered in an array of their own size. */
-    private static final int SMALL_SHARE = 4;
 
     /** What S3 reported about the object it created. */
     record StoredObject(long storedBytes, String encryption, String kmsKeyId, Boolean bucketKey) {
@@ -235,7 +232,7 @@ final class ObjectSink extends OutputStream {
 
     /** The first part of an object expected to be small is an array of the expected size; every other, a part buffer. */
     private byte[] newBuffer() {
-        if (uploadId == null && expectedBytes >= 0 && expectedBytes <= partSize / SMALL_SHARE) {
+        if (uploadId == null && UploadFootprint.isSmall(expectedBytes, partSize)) {
             return new byte[(int) expectedBytes];
         }
         return buffers.take(partSize);
