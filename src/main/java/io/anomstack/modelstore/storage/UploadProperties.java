@@ -14,11 +14,14 @@ import org.springframework.util.unit.DataSize;
  * @param compression      {@code zstd} (default), {@code gzip} or {@code none} ({@code S3_COMPRESSION}); input that
  *                         does not compress is stored as is
  * @param compressionLevel zstd 1–19 or gzip 1–9 (default 1: the fastest, which keeps compression ahead of the network)
- * @param memoryBudget     heap all uploads of this instance may hold at once ({@code MODELSTORE_UPLOAD_MEMORY_BUDGET});
- *                         unset, half the maximum heap. An upload reserves what it can hold before its body is read: a
- *                         body announced at most a quarter of a part reserves about its length, any other part size ×
- *                         (parts in flight + 1) (about 41 MB by default). One that does not fit gets 429 with
- *                         {@code Retry-After}; one larger than the whole budget is taken when no other upload runs
+ * @param memoryBudget     heap all uploads of this instance may hold at once ({@code MODELSTORE_UPLOAD_MEMORY_BUDGET},
+ *                         e.g. {@code 512MB}); unset, half the maximum heap. Before its body is read, an upload reserves
+ *                         what the store can hold for it: a raw body with a Content-Length of at most a quarter of a part,
+ *                         that length, its compression sample and trial (twice the length, at most 512 KiB) and 196 KiB
+ *                         of buffers; any other body (larger, chunked, a form) part size × (parts in flight + 1) plus
+ *                         about 0.7 MiB (40.7 MiB with the defaults). An upload that does not fit gets 429 with
+ *                         {@code Retry-After}; one that needs more than the whole budget is taken when no other upload
+ *                         holds any of it
  */
 @ConfigurationProperties("modelstore.upload")
 public record UploadProperties(
