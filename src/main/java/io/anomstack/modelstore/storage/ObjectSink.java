@@ -40,8 +40,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code partSize × (maxInFlight + 1)} whatever the object's size: part buffers come from {@link PartBuffers} and go
  * back there as soon as their part is sent. A small object (its expected size at most a quarter of a part,
  * {@link UploadFootprint#isSmall}) is held in an array of its own size instead, so that many concurrent uploads of small
- * models hold kilobytes, not parts. An object that fits in one part goes up in a single PUT. Either way it is created only if its key is free, and only by
- * {@link #finish()}: until then nothing is visible, and {@link #abort()} leaves no multipart upload behind.
+ * models hold kilobytes, not parts. An object that fits in one part goes up in a single PUT. Either way it is created
+ * only if its key is free, and only by {@link #finish()}: until then nothing is visible, and {@link #abort()} leaves no
+ * multipart upload behind.
  * <p>
  * Each object carries a random token in its user metadata ({@value #TOKEN}): when S3 created the object but its
  * answer was lost, the token tells this sink's own object apart from another writer's.

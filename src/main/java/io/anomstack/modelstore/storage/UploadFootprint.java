@@ -11,7 +11,7 @@ import io.anomstack.modelstore.catalog.UploadMemory;
  * the 64 KiB copy buffer and an encoder's output buffer: {@code L + 2 × min(L, 256 KiB) + 64 KiB + 132 KiB};</li>
  * <li>any other body (larger, chunked, a form's file part) holds up to {@code parts in flight + 1} part buffers, the
  * sample, its trial, the copy buffer and the encoder's buffer:
- * {@code part size × (parts in flight + 1) + 2 × 256 KiB + 64 KiB + 132 KiB} (40.8 MiB with the defaults).</li>
+ * {@code part size × (parts in flight + 1) + 2 × 256 KiB + 64 KiB + 132 KiB} (40.7 MiB with the defaults).</li>
  * </ul>
  * Not counted: the part buffers {@link PartBuffers} keeps idle between uploads (one upload's worth per bucket and
  * region at most), and the rare part buffer a small body takes when it compresses to more than its announced length.

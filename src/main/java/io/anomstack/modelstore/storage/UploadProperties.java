@@ -53,7 +53,8 @@ public record UploadProperties(
 
     /** The budget in bytes: the one set, or {@value #DEFAULT_BUDGET_PERCENT} % of the maximum heap. */
     long memoryBudgetBytes() {
-        return memoryBudget != null ? memoryBudget.toBytes() : Runtime.getRuntime().maxMemory() / 100 * DEFAULT_BUDGET_PERCENT;
+        return memoryBudget != null ? memoryBudget.toBytes()
+                : Runtime.getRuntime().maxMemory() / 100 * DEFAULT_BUDGET_PERCENT;
     }
 
     public ModelEncoding encoding() {
