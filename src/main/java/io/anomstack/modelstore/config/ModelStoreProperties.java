@@ -13,23 +13,16 @@ import java.nio.file.Path;
  * @param dataDir      where local mode's embedded S3 server keeps its files ({@code MODELSTORE_DATA_DIR}, default {@code ./data})
  * @param cursorSecret key of the HMAC that makes version-page cursors tamper-proof ({@code MODELSTORE_CURSOR_SECRET});
  *                     unset, one derived from the bucket and prefix is used, the same on every replica but not secret
- * @param maxConcurrentUploads uploads this instance takes at once ({@code MODELSTORE_MAX_CONCURRENT_UPLOADS}, default 32);
- *                     more get 429 with {@code Retry-After}. Each upload holds up to part size × (parts in flight + 1)
- *                     of memory, so this bounds the heap uploads can take.
  */
 @ConfigurationProperties("modelstore")
 public record ModelStoreProperties(
         @DefaultValue("5GB") DataSize maxModelSize,
         @DefaultValue("./data") String dataDir,
-        @DefaultValue("32") int maxConcurrentUploads,
         @DefaultValue("") String cursorSecret) {
 
     public ModelStoreProperties {
         if (maxModelSize.toBytes() <= 0) {
             throw new IllegalArgumentException("modelstore.max-model-size must be positive.");
-        }
-        if (maxConcurrentUploads < 1) {
-            throw new IllegalArgumentException("MODELSTORE_MAX_CONCURRENT_UPLOADS must be at least 1.");
         }
     }
 

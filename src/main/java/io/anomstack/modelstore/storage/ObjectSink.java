@@ -45,10 +45,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * An output stream into one new S3 object. Bytes are cut into parts of a fixed size; while the next part
  * fills, up to {@code maxInFlight} earlier parts upload in parallel. Memory is bounded by
  * {@code partSize × (maxInFlight + 1)} whatever the object's size: part buffers come from {@link PartBuffers} and go
- * back there as soon as their part is sent. A small object (its expected size at most a quarter of a part) is held in
- * an array of its own size instead, so that many concurrent uploads of small models hold kilobytes, not parts. An
- * object that fits in one part goes up in a single PUT. Either way it is created only if its key is free, and only by
- * {@link #finish()}: until then nothing is visible, and {@link #abort()} leaves no multipart upload behind.
+ * back there as soon as their part is sent. A small object (its expected size at most a quarter of a part,
+ * {@link UploadFootprint#isSmall}) is held in an array of its own size instead, so that many concurrent uploads of small
+ * models hold kilobytes, not parts. An object that fits in one part goes up in a single PUT. Either way it is created
+ * only if its key is free, and only by {@link #finish()}: until then nothing is visible, and {@link #abort()} leaves no
+ * multipart upload behind.
  * <p>
  * Each object carries a random token in its user metadata ({@value #TOKEN}): when S3 created the object but its
  * answer was lost, the token tells this sink's own object apart from another writer's.
@@ -64,9 +65,6 @@ final class ObjectSink extends OutputStream {
 
     /** The user-metadata key of the token naming the upload that created an object. */
     static final String TOKEN = "modelstore-upload";
-
-    /** Objects expected to be at most this share of a part are buffered in an array of their own size. */
-    private static final int SMALL_SHARE = 4;
 
     /** How often a writer waiting for parts checks that they still move. */
     private static final long STALL_CHECK_MILLIS = 500;
@@ -264,7 +262,7 @@ final class ObjectSink extends OutputStream {
 
     /** The first part of an object expected to be small is an array of the expected size; every other, a part buffer. */
     private byte[] newBuffer() {
-        if (uploadId == null && expectedBytes >= 0 && expectedBytes <= partSize / SMALL_SHARE) {
+        if (uploadId == null && UploadFootprint.isSmall(expectedBytes, partSize)) {
             return new byte[(int) expectedBytes];
         }
         return buffers.take(partSize);

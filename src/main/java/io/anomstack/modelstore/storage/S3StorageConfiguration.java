@@ -11,6 +11,7 @@ import io.anomstack.modelstore.s3.S3ClientProperties;
 import io.anomstack.modelstore.s3.S3Clients;
 import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.catalog.ModelCatalog;
+import io.anomstack.modelstore.catalog.UploadMemory;
 import io.anomstack.modelstore.catalog.PageCursors;
 import io.anomstack.modelstore.config.LocalMode;
 import io.anomstack.modelstore.config.ModelStoreProperties;
@@ -170,6 +171,12 @@ public class S3StorageConfiguration {
     @Bean
     ReadCacheMetrics readCacheMetrics(ReadCache cache) {
         return new ReadCacheMetrics(cache);
+    }
+
+    /** What uploads may hold of the heap, for admission; every bucket and region shares the one part size. */
+    @Bean
+    UploadMemory uploadMemory(S3Location defaultTarget, UploadProperties uploads) {
+        return new UploadFootprint(defaultTarget.partSize(), uploads);
     }
 
     @Bean

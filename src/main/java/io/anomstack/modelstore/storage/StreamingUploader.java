@@ -26,7 +26,7 @@ final class StreamingUploader {
     /** Compressing must save at least this share of the sample to be worth the CPU on every download. */
     static final double MIN_SAVING = 0.05;
 
-    private static final int COPY_BUFFER = 64 * 1024;
+    static final int COPY_BUFFER = 64 * 1024;
 
     /** The created object and how it is encoded. */
     record Result(ObjectSink.StoredObject object, ModelEncoding encoding) {

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A hundred trainers upload at the same moment, fifty of them to one model and fifty to models of their own, over real
  * HTTP. They behave as real clients do: an upload answered 429 waits for Retry-After and tries again, since the service
- * takes {@code MODELSTORE_MAX_CONCURRENT_UPLOADS} (32) at once. Every upload a client saw succeed is stored, exactly
- * once, under a version id of its own; latest is the version with the greatest id and never goes backwards meanwhile.
+ * refuses an upload its memory budget ({@code MODELSTORE_UPLOAD_MEMORY_BUDGET}) cannot take. Every upload a client saw
+ * succeed is stored, exactly once, under a version id of its own; latest is the version with the greatest id and never
+ * goes backwards meanwhile.
  */
 class ConcurrentUploadsIT {
 

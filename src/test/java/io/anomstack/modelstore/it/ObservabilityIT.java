@@ -76,6 +76,7 @@ class ObservabilityIT {
                         "modelstore.upload.sum", "modelstore.upload.max", "modelstore.download.count",
                         "modelstore.upload.bytes.sum", "modelstore.download.bytes.sum", "modelstore.errors.count",
                         "modelstore.s3.requests.count", "modelstore.uploads.in_flight.value",
+                        "modelstore.uploads.memory.reserved.value", "modelstore.uploads.memory.budget.value",
                         "modelstore.cache.hit_ratio.value", "modelstore.upload.percentile.value", "jvm.memory.used.value"));
                 Set<String> names = data.stream().map(d -> (String) d.get("MetricName")).collect(Collectors.toCollection(TreeSet::new));
                 assertThat(cloudWatch.calls()).allSatisfy(call ->

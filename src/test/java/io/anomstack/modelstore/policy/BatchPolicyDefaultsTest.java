@@ -27,7 +27,7 @@ class BatchPolicyDefaultsTest {
     void takesBucketPrefixRegionStorageClassEncryptionAndCompressionFromTheServiceSettings() {
         S3StorageProperties s3 = new S3StorageProperties("your-anomstack-models-bucket", "models/production/", "eu-west-1",
                 null, "standard_ia", "aws:kms", "alias/models", DataSize.ofMegabytes(8));
-        UploadProperties upload = new UploadProperties(4, "gzip", 1);
+        UploadProperties upload = new UploadProperties(4, "gzip", 1, null);
 
         BatchPolicyDefaults defaults = BatchPolicyDefaults.from(s3, upload, new RetentionProperties(10, 180, null));
 
@@ -43,7 +43,7 @@ class BatchPolicyDefaultsTest {
         S3StorageProperties local = new S3StorageProperties(null, "models/", "us-east-1", null, null, null, null,
                 DataSize.ofMegabytes(8));
 
-        BatchPolicyDefaults defaults = BatchPolicyDefaults.from(local, new UploadProperties(4, "zstd", 1), retention(Map.of()));
+        BatchPolicyDefaults defaults = BatchPolicyDefaults.from(local, new UploadProperties(4, "zstd", 1, null), retention(Map.of()));
 
         assertThat(defaults.bucket()).isNull();
         assertThat(defaults.encryption()).isNull();

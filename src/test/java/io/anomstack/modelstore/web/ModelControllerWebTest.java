@@ -10,6 +10,7 @@ import io.anomstack.modelstore.web.problem.ProblemDetailsAdvice;
 import io.anomstack.modelstore.web.upload.UploadDrain;
 import io.anomstack.modelstore.web.upload.UploadRequestReader;
 import io.anomstack.modelstore.catalog.ModelCatalog;
+import io.anomstack.modelstore.catalog.UploadMemory;
 import io.anomstack.modelstore.config.ModelStoreProperties;
 import io.anomstack.modelstore.policy.BatchPolicies;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,6 +37,10 @@ public abstract class ModelControllerWebTest {
 
     @MockitoBean
     protected ModelCatalog catalog;
+
+    /** Holds nothing and has no budget: every upload is admitted (UploadAdmissionTest covers the accounting). */
+    @MockitoBean
+    protected UploadMemory uploadMemory;
 
     @MockitoBean
     protected BatchPolicies policies;

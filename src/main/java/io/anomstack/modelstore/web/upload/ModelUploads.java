@@ -10,10 +10,10 @@ import org.springframework.stereotype.Component;
 import java.util.Optional;
 
 /**
- * Runs one upload from request to stored version, in order: a slot of {@link UploadAdmission} (before anything of the
- * request is read), the request's {@code Idempotency-Key} ({@link IdempotencyKeys}: a retry gets the version its first
- * attempt stored), then the request read by {@link UploadRequestReader} and stored by the catalog while
- * {@link UploadDrain} tracks it for the shutdown. Whatever happens, the key and the slot are given back.
+ * Runs one upload from request to stored version, in order: its share of the upload memory from {@link UploadAdmission}
+ * (before anything of the request is read), the request's {@code Idempotency-Key} ({@link IdempotencyKeys}: a retry
+ * gets the version its first attempt stored), then the request read by {@link UploadRequestReader} and stored by the
+ * catalog while {@link UploadDrain} tracks it for the shutdown. Whatever happens, the key and the memory are given back.
  */
 @Component
 public class ModelUploads {
@@ -37,12 +37,11 @@ public class ModelUploads {
      * Stores the request's model as a new version of {@code model}, or answers with the version an earlier upload with
      * the request's Idempotency-Key stored.
      *
-     * @throws TooManyUploadsException when every upload slot of this instance is taken
+     * @throws TooManyUploadsException when the upload memory of this instance cannot take this upload now
      * @throws ShuttingDownException   when the shutdown's grace period ended before the upload did
      */
     public Outcome upload(HttpServletRequest request, ModelRef model) {
-        admission.acquire();
-        try {
+        try (UploadAdmission.Reservation reservation = admission.acquire(UploadRequestReader.declaredLength(request))) {
             String key = idempotencyKeys.claim(request, model);
             try {
                 Optional<ModelDescriptor> earlier = idempotencyKeys.storedEarlier(request, model, key);
@@ -53,8 +52,6 @@ public class ModelUploads {
             } finally {
                 idempotencyKeys.release(model, key);
             }
-        } finally {
-            admission.release();
         }
     }
 

@@ -56,11 +56,16 @@ public class UploadRequestReader {
         String contentType = rawContentType(request.getContentType());
         try {
             return new ModelUpload(model, fileNameOf(request.getHeader(HttpHeaders.CONTENT_DISPOSITION)),
-                    contentType, request.getContentLengthLong(), stoppable.apply(request.getInputStream()),
+                    contentType, declaredLength(request), stoppable.apply(request.getInputStream()),
                     DigestHeaders.expectedSha256(request, true), () -> metadata, idempotencyKey);
         } catch (IOException e) {
             throw new UploadInterruptedException("The upload could not be read: " + e.getMessage(), e);
         }
+    }
+
+    /** The model body's announced length: a raw body's Content-Length; -1 for a form's file part or a chunked body. */
+    static long declaredLength(HttpServletRequest request) {
+        return JakartaServletFileUpload.isMultipartContent(request) ? -1 : request.getContentLengthLong();
     }
 
     private ModelUpload readForm(HttpServletRequest request, UnaryOperator<InputStream> stoppable, ModelRef model,
