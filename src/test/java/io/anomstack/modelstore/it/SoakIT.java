@@ -46,6 +46,6 @@ class SoakIT {
         // prefetches); memory until the read cache (64 MB of models, descriptors for 10 minutes), the idle part buffers
         // (40 MB) and the range buffers (32 MB) are full. Beyond that nothing may grow with the requests served.
         assertThat(result.end().liveThreads()).as("live threads").isLessThanOrEqualTo(result.start().liveThreads() + 80);
-        assertThat(result.end().liveDataBytes()).as("live data after GC, of a 512 MiB heap").isLessThan(384L << 20);
+        assertThat(result.end().liveDataBytes()).as("live data after GC, of a 1 GiB heap").isLessThan(384L << 20);
     }
 }

@@ -133,7 +133,12 @@ public final class SoakDriver {
 
     public static final String BUCKET = "soak";
     /** Room for 16 concurrent uploads with up to 40 MB of part buffers each, beside the read cache. */
-    static final String SERVICE_HEAP = "-Xmx512m";
+    static final String SERVICE_HEAP = "-Xmx1g";
+    /**
+     * An upload budget that admits every client thread's upload at once: the clients send chunked bodies, and an upload
+     * of unknown length reserves part size × (parts in flight + 1) and its buffers, 40.7 MiB with the defaults.
+     */
+    static final String UPLOAD_BUDGET = "700MB";
 
     private static final double MIB = 1 << 20;
     private static final int ERROR_SAMPLES = 20;
@@ -454,6 +459,7 @@ public final class SoakDriver {
     public static ForkedService startService(ForkedService.Builder launcher, S3ProxyBackend s3, Path log) throws Exception {
         return launcher.jvmOptions(SERVICE_HEAP)
                 .against(s3, s3.createBucket(BUCKET))
+                .property("modelstore.upload.memory-budget", UPLOAD_BUDGET)
                 .log(log)
                 .start();
     }
@@ -465,6 +471,7 @@ public final class SoakDriver {
                 atomicS3 != null && name.equals("modelstore.s3.endpoint") ? atomicS3.endpoint() : value));
         return launcher.jvmOptions(SERVICE_HEAP)
                 .property("modelstore.metrics.cloudwatch-enabled", false)
+                .property("modelstore.upload.memory-budget", UPLOAD_BUDGET)
                 .property("modelstore.cache.latest-ttl", settings.latestTtl().toMillis() + "ms")
                 .log(log)
                 .start();
