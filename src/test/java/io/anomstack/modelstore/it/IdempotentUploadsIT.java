@@ -97,7 +97,8 @@ class IdempotentUploadsIT {
     void aSecondAttemptWhileTheFirstStillRunsIsAskedToRetryAndThenGetsItsVersion() throws Exception {
         String batch = TestData.batch();
         String key = UUID.randomUUID().toString();
-        GeneratedBody body = new GeneratedBody(3 << 20, 7, false).holdAt(1 << 20);
+        // Held beyond what the socket buffers take (a few MiB on loopback), so the service is surely reading it.
+        GeneratedBody body = new GeneratedBody(24 << 20, 7, false).holdAt(12 << 20);
         CompletableFuture<RawHttp.Answer> running = CompletableFuture.supplyAsync(() -> RawHttp.stream(service.port(),
                 "POST " + ModelStoreClient.path(batch, "cpu", null, "") + " HTTP/1.1",
                 "Content-Type: application/octet-stream\r\nContent-Length: " + body.size() + "\r\nIdempotency-Key: " + key

@@ -146,7 +146,7 @@ public final class ForkedService implements AutoCloseable {
     public static final class Builder {
 
         private final List<String> launcher;
-        private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m"));
+        private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m"));
         private final List<String> arguments = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final List<Predicate<String>> removedEnvironment = new ArrayList<>();
@@ -158,7 +158,7 @@ public final class ForkedService implements AutoCloseable {
             this.launcher = List.copyOf(launcher);
         }
 
-        /** Replaces the default JVM options ({@code -Xmx256m}). */
+        /** Replaces the default JVM options ({@code -Xmx512m}: an upload budget of 256 MiB, six streaming uploads at the default part size). */
         public Builder jvmOptions(String... options) {
             jvmOptions.clear();
             jvmOptions.addAll(List.of(options));

@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A model body generated while it is sent, so that neither client nor test holds it in memory: pseudo-random
@@ -51,9 +52,15 @@ public final class GeneratedBody extends InputStream {
         return this;
     }
 
-    /** Waits until the body has been sent up to its hold. */
+    /**
+     * Waits until the body has been sent up to its hold. Bounded, so that an upload the service turned away before
+     * reading its body (a 429, say) fails the test instead of hanging the build.
+     */
     public void awaitHold() throws InterruptedException {
-        reachedHold.await();
+        if (!reachedHold.await(2, TimeUnit.MINUTES)) {
+            throw new AssertionError("The upload never reached its hold at byte " + holdAt + " (" + sent
+                    + " bytes sent): the service stopped reading it or turned it away");
+        }
     }
 
     public void release() {
