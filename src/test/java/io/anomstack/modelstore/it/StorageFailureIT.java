@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import tools.jackson.databind.JsonNode;
 
 import java.net.ServerSocket;
@@ -82,7 +83,8 @@ class StorageFailureIT {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
             assertThat(s3.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
-            assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).isEmpty();
+            assertThat(s3.listObjectsV2(r -> r.bucket(bucket)).contents()).as("only the model's version sequence is left")
+                    .extracting(S3Object::key).containsOnly("models/b/m/_sequence.json");
             assertThat(client.get("/api/v1/models/b/m/latest").statusCode()).isEqualTo(404);
         }
     }
