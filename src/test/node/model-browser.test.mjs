@@ -50,6 +50,7 @@ async function shot(page, name) {
 async function openPage(browser, viewport) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
+  current = page;
   page.setDefaultTimeout(30_000);
   page.on('pageerror', (error) => problems.push(`script error: ${error.message}`));
   page.on('console', (message) => {
@@ -71,7 +72,7 @@ async function signIn(page, key) {
   const response = await page.goto(`${base}/`);
   check(response.ok(), `${base}/ answered ${response.status()}`);
   check(new URL(page.url()).pathname === '/ui/', `/ led to ${page.url()}, not /ui/`);
-  await page.getByLabel('API key').fill(key);
+  await page.getByLabel('API key', { exact: true }).fill(key);
   await page.getByRole('button', { name: 'Use this key' }).click();
   await page.getByRole('heading', { level: 1, name: 'Batches' }).waitFor();
 }
@@ -96,6 +97,8 @@ async function latestThroughApi() {
 }
 
 const problems = [];
+/** The page the last step ran in, for a screenshot when a step fails. */
+let current = null;
 await mkdir(screenshots, { recursive: true });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -128,7 +131,7 @@ try {
     `versions are not listed newest first: ${listed}`);
   check(await admin.locator('svg.history-plot g.version').count() === 3, 'the history plot has no bar per version');
   await rowOf(admin, versions[0]).getByText('Details').click();
-  await admin.getByText('scikit-learn').first().waitFor();
+  await rowOf(admin, versions[0]).getByText('scikit-learn').waitFor();
   await shot(admin, 'ui-3-versions');
 
   step('admin: Escape cancels a delete');
@@ -174,6 +177,10 @@ try {
 } catch (error) {
   console.error(`FAILED: ${error.message}`);
   process.exitCode = 1;
+  if (current) {
+    await shot(current, 'ui-failed').catch(() => {});
+    console.error(`the page's text at the failure:\n${await current.locator('body').innerText().catch(() => '?')}`);
+  }
 } finally {
   await browser.close();
 }
