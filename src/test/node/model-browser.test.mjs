@@ -154,6 +154,14 @@ try {
   const latest = await latestThroughApi();
   check(latest.version === versions[0] && latest.pinned === true, `latest is ${JSON.stringify(latest)} after the rollback`);
 
+  step(`admin: alias production on ${versions[1]}`);
+  await admin.getByRole('button', { name: `Set alias on ${versions[1]}`, exact: true }).click();
+  await dialog.getByLabel('Alias name').fill('production');
+  await dialog.getByRole('button', { name: 'Set alias', exact: true }).click();
+  await admin.getByText(`Alias production now points to version ${versions[1]}.`).waitFor();
+  await admin.getByRole('button', { name: 'Delete alias production', exact: true }).waitFor();
+  await admin.locator('svg.history-plot .alias-label', { hasText: 'production' }).waitFor();
+
   step('reader: the same pages, no admin action');
   const reader = await openPage(browser, { width: 1400, height: 1000 });
   await signIn(reader, readerKey);

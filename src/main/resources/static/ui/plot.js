@@ -5,7 +5,6 @@
 import { bytes, h } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const WIDTH = 720;
 const HEIGHT = 280;
 const LEFT = 70;
 const RIGHT = 16;
@@ -23,8 +22,15 @@ function s(tag, attributes = {}, text) {
   return element;
 }
 
-function shortTime(instant) {
-  return new Date(instant).toISOString().slice(5, 16).replace('T', ' ');
+/** A training time as short as the plot's span allows: seconds within an hour, minutes within two days, else days. */
+function timeLabel(span) {
+  if (span < 3_600_000) {
+    return (instant) => new Date(instant).toISOString().slice(11, 19);
+  }
+  if (span < 172_800_000) {
+    return (instant) => new Date(instant).toISOString().slice(5, 16).replace('T', ' ');
+  }
+  return (instant) => new Date(instant).toISOString().slice(0, 10);
 }
 
 /**
@@ -44,14 +50,17 @@ export function historyPlot(versions, latest, aliases, complete) {
   for (const [alias, version] of Object.entries(aliases ?? {})) {
     aliasesOf.set(version, [...(aliasesOf.get(version) ?? []), alias]);
   }
+  // As wide as the window allows, so that the text keeps its size on a phone instead of shrinking with the drawing.
+  const width = Math.round(Math.max(320, Math.min(720, window.innerWidth - 32)));
+  const shortTime = timeLabel(Date.parse(newest.created_at) - Date.parse(ordered[0].created_at));
   const largest = Math.max(1, ...ordered.map((v) => v.size_bytes));
-  const slot = (WIDTH - LEFT - RIGHT) / Math.max(count, 1);
+  const slot = (width - LEFT - RIGHT) / Math.max(count, 1);
   const barWidth = Math.max(2, Math.min(48, slot * 0.7));
   const x = (i) => LEFT + slot * i + slot / 2;
   const y = (value) => BOTTOM - (value / largest) * (BOTTOM - TOP);
 
   const svg = s('svg', {
-    viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', class: 'history-plot', preserveAspectRatio: 'xMidYMid meet',
+    viewBox: `0 0 ${width} ${HEIGHT}`, role: 'img', class: 'history-plot', preserveAspectRatio: 'xMidYMid meet',
   });
   const summary = `Size of ${count} versions from ${ordered[0].version} to ${newest.version}; `
     + `latest is ${latest ? latest.version : 'none'}${pinned ? ', pinned there by a rollback' : ''}.`;
@@ -61,14 +70,14 @@ export function historyPlot(versions, latest, aliases, complete) {
   for (const fraction of [0, 0.5, 1]) {
     const value = largest * fraction;
     svg.append(
-      s('line', { x1: LEFT, x2: WIDTH - RIGHT, y1: y(value), y2: y(value), class: 'grid' }),
+      s('line', { x1: LEFT, x2: width - RIGHT, y1: y(value), y2: y(value), class: 'grid' }),
       s('text', { x: LEFT - 6, y: y(value) + 4, class: 'axis-label', 'text-anchor': 'end' }, bytes(Math.round(value))));
   }
   svg.append(s('text', { x: LEFT, y: HEIGHT - 6, class: 'axis-label' },
     'trained (UTC), oldest to newest →'));
 
   const latestIndex = latest ? ordered.findIndex((v) => v.version === latest.version) : -1;
-  const labelEvery = Math.ceil(count / Math.floor((WIDTH - LEFT - RIGHT) / 80));
+  const labelEvery = Math.ceil(count / Math.floor((width - LEFT - RIGHT) / 80));
   ordered.forEach((version, i) => {
     const isLatest = latest && version.version === latest.version;
     const rolledPast = pinned && latestIndex >= 0 && i > latestIndex;
