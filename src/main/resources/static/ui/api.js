@@ -68,7 +68,10 @@ export function modelPath(model, suffix = '', query = {}) {
     + (search ? `?${search}` : '');
 }
 
-/** Runs fn over items with at most `limit` requests in flight, keeping the service and the browser unhurried. */
+/**
+ * Runs fn over items with at most `limit` requests in flight, keeping the service and the browser unhurried. The views
+ * do not wait for it: the page is usable while the extra cells fill in (fn handles its own failures).
+ */
 export async function eachLimited(items, limit, fn) {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -145,7 +145,7 @@ export async function renderModel(view, model, context) {
   section.append(pager(context, page.next_cursor));
   view.append(section);
 
-  await eachLimited(page.versions, 3, async (version, i) => {
+  eachLimited(page.versions, 3, async (version, i) => {
     try {
       const described = await get(modelPath(model, `/versions/${encodeURIComponent(version.version)}/metadata`));
       const archive = described.archive;

@@ -34,7 +34,7 @@ export async function renderBatches(view, { rights, setCrumbs }) {
     ['Batch', 'Models', 'Last trained'],
     batches.map((batch, i) => [h('a', { href: batchHref(batch) }, batch), cells[i].count, cells[i].trained]),
     'batches'));
-  await eachLimited(batches, 4, async (batch, i) => {
+  eachLimited(batches, 4, async (batch, i) => {
     if (!rights.mayRead(batch)) {
       cells[i].count.replaceWith('not covered by your key');
       cells[i].trained.replaceWith('–');
@@ -78,7 +78,7 @@ export async function renderBatch(view, batch, { setCrumbs }) {
   });
   view.append(table(`${models.length} model${models.length === 1 ? '' : 's'} of batch ${batch}`,
     ['Metric', 'Tag', 'Latest version', 'Size', 'Stored', 'Trained', 'Aliases', 'Pinned', 'Archive'], rows, 'models'));
-  await eachLimited(models, 4, async (summary, i) => {
+  eachLimited(models, 4, async (summary, i) => {
     const model = { batch, metric: summary.metric, tag: summary.tag };
     const [aliases, described] = await Promise.allSettled([
       get(modelPath(model, '/aliases')),
