@@ -6,6 +6,7 @@
 //   ADMIN_KEY, READER_KEY  keys with the admin and the reader role
 //   BATCH, METRIC    the model
 //   VERSIONS         its versions, oldest first, comma-separated
+//   PAGED_METRIC, PAGED_TAG, PAGED_VERSIONS  a tagged model of the batch with more versions than a page holds
 //   SCREENSHOT_DIR   where the screenshots go (created)
 //   CHROMIUM         the browser (default /usr/bin/chromium: playwright-core brings none of its own)
 // Exits 0 when every step saw what it expected; otherwise prints the failed step and exits 1.
@@ -19,6 +20,9 @@ const readerKey = required('READER_KEY');
 const batch = required('BATCH');
 const metric = required('METRIC');
 const versions = required('VERSIONS').split(',');
+const pagedMetric = required('PAGED_METRIC');
+const pagedTag = required('PAGED_TAG');
+const pagedVersions = Number(required('PAGED_VERSIONS'));
 const screenshots = required('SCREENSHOT_DIR');
 const started = Date.now();
 const ADMIN_ACTIONS = /^(Roll back|Set alias|Delete|Restore)/;
@@ -113,7 +117,7 @@ try {
   await signIn(admin, adminKey);
   check(await admin.evaluate(() => document.cookie) === '', 'the page set a cookie');
   check(await admin.evaluate(() => sessionStorage.length) === 1, 'the key is not in sessionStorage');
-  await admin.getByRole('row', { name: new RegExp(batch) }).getByRole('cell', { name: '1', exact: true }).waitFor();
+  await admin.getByRole('row', { name: new RegExp(batch) }).getByRole('cell', { name: '2', exact: true }).waitFor();
   await shot(admin, 'ui-1-batches');
 
   step('admin: batch → model → versions by visible text');
@@ -161,6 +165,20 @@ try {
   await admin.getByText(`Alias production now points to version ${versions[1]}.`).waitFor();
   await admin.getByRole('button', { name: 'Delete alias production', exact: true }).waitFor();
   await admin.locator('svg.history-plot .alias-label', { hasText: 'production' }).waitFor();
+
+  step(`admin: the ${pagedVersions} versions of ${pagedMetric} (tag ${pagedTag}), a page at a time`);
+  await admin.getByRole('link', { name: batch, exact: true }).click();
+  await admin.getByRole('heading', { level: 1, name: `Batch ${batch}` }).waitFor();
+  await admin.getByRole('row', { name: new RegExp(`^${pagedMetric}\\s+${pagedTag}\\s`) }).getByRole('link', { name: pagedMetric }).click();
+  await admin.getByRole('heading', { level: 1, name: `Model ${pagedMetric} (tag ${pagedTag})` }).waitFor();
+  check(await rows.count() === 10, `the first page has ${await rows.count()} rows, not 10`);
+  await admin.getByRole('button', { name: 'Older versions' }).click();
+  await admin.getByRole('table', { name: 'Versions, newest first: page 2' }).waitFor();
+  check(await rows.count() === pagedVersions - 10, `the second page has ${await rows.count()} rows, not ${pagedVersions - 10}`);
+  check(await admin.getByRole('button', { name: 'Older versions' }).count() === 0, 'the last page offers older versions');
+  await admin.getByRole('button', { name: 'Newer versions' }).click();
+  await admin.getByRole('table', { name: 'Versions, newest first: page 1' }).waitFor();
+  check(await admin.locator('svg.history-plot g.version').count() === pagedVersions, 'the plot does not show every version');
 
   step('reader: the same pages, no admin action');
   const reader = await openPage(browser, { width: 1400, height: 1000 });

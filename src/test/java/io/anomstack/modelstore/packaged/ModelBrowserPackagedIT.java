@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The model browser as it ships, from the packaged jar, in a real Chromium driven by
  * {@code src/test/node/model-browser.test.mjs}: three versions uploaded through the API, then an operator with an
  * admin key walks batch → model → versions by their visible names and rolls back to the first version through the
- * page; a reader's key sees the same pages without a single admin action; a 375 px window still fits. The service
+ * page, and pages through a tagged model's twelve versions; a reader's key sees the same pages without a single admin
+ * action; a 375 px window still fits. The service
  * runs against a bucket with keys and no anonymous access, so every call the page made carried the key it was given.
  * Screenshots go to {@code target/browser}.
  */
@@ -40,6 +42,10 @@ class ModelBrowserPackagedIT {
     private static final String READER = "browser-reader-secret-0123456789";
     private static final String BATCH = "ui_demo";
     private static final String METRIC = "cpu_usage";
+    /** A tagged model with more versions than one page of the browser (ten) holds. */
+    private static final String PAGED_METRIC = "memory";
+    private static final String PAGED_TAG = "pca_default";
+    private static final int PAGED_VERSIONS = 12;
     private static final Path BROWSER = Path.of("target", "browser");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -85,18 +91,24 @@ class ModelBrowserPackagedIT {
         Path node = ExternalTools.onPath("node");
         List<String> versions = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            versions.add(upload(("model weights, version " + i + " ").repeat(200 * i),
+            versions.add(upload(METRIC, ("model weights, version " + i + " ").repeat(200 * i),
                     "{\"python\": \"3.12.4\", \"scikit-learn\": \"1.5." + i + "\", \"n_components\": " + i + "}"));
         }
         assertThat(latestVersion()).isEqualTo(versions.get(2));
+        for (int i = 1; i <= PAGED_VERSIONS; i++) {
+            upload(PAGED_METRIC + "?tag=" + PAGED_TAG, "memory model " + i, "{}");
+        }
+
+        Map<String, String> environment = new HashMap<>(Map.of("MODELSTORE_URL", service.base().toString(),
+                "ADMIN_KEY", ADMIN, "READER_KEY", READER, "BATCH", BATCH, "METRIC", METRIC,
+                "VERSIONS", String.join(",", versions),
+                "SCREENSHOT_DIR", BROWSER.toAbsolutePath().toString(), "CHROMIUM", chromium.toString()));
+        environment.putAll(Map.of("PAGED_METRIC", PAGED_METRIC, "PAGED_TAG", PAGED_TAG,
+                "PAGED_VERSIONS", String.valueOf(PAGED_VERSIONS)));
 
         long started = System.nanoTime();
         ExternalTools.Result script = ExternalTools.run(List.of(node.toString(), "model-browser.test.mjs"),
-                ExternalTools.NODE_PROJECT,
-                Map.of("MODELSTORE_URL", service.base().toString(), "ADMIN_KEY", ADMIN, "READER_KEY", READER,
-                        "BATCH", BATCH, "METRIC", METRIC, "VERSIONS", String.join(",", versions),
-                        "SCREENSHOT_DIR", BROWSER.toAbsolutePath().toString(), "CHROMIUM", chromium.toString()),
-                Duration.ofMinutes(3));
+                ExternalTools.NODE_PROJECT, environment, Duration.ofMinutes(3));
         System.out.printf("model-browser.test.mjs (%d s):%n%s", Duration.ofNanos(System.nanoTime() - started).toSeconds(),
                 script.output());
 
@@ -112,8 +124,8 @@ class ModelBrowserPackagedIT {
                 .containsPattern("PUT /api/v1/models/" + BATCH + "/" + METRIC + "/latest -> 200 principal=operator");
     }
 
-    private String upload(String body, String metadata) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(service.uri("/api/v1/models/" + BATCH + "/" + METRIC))
+    private String upload(String metric, String body, String metadata) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(service.uri("/api/v1/models/" + BATCH + "/" + metric))
                 .header("X-API-Key", ADMIN).header("Content-Type", "application/octet-stream")
                 .header("X-Model-Metadata", metadata)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
