@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Who may do what. Reads need the reader role, uploads the writer role, everything else under the API (deletes,
  * rollback, aliases, prune, bucket management) and the actuator beyond health and info the admin role; each key
- * is further limited to its batches. Stateless: no sessions, no cookies, so no CSRF exposure.
+ * is further limited to its batches. Stateless: no sessions, no cookies, so no CSRF exposure. The model browser's
+ * static page is public (it holds no data) and gets a Content-Security-Policy of its own.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -36,7 +37,7 @@ class SecurityConfiguration {
      * The model browser loads only its own files and talks only to this service: no inline script or style, no
      * framing, so an injected string can neither run nor restyle the page, nor can another site frame it.
      */
-    static final String MODEL_BROWSER_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+    private static final String MODEL_BROWSER_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     @Bean
