@@ -16,12 +16,16 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Who may do what. Reads need the reader role, uploads the writer role, everything else under the API (deletes,
  * rollback, aliases, prune, bucket management) and the actuator beyond health and info the admin role; each key
- * is further limited to its batches. Stateless: no sessions, no cookies, so no CSRF exposure.
+ * is further limited to its batches. Stateless: no sessions, no cookies, so no CSRF exposure. The model browser's
+ * static page is public (it holds no data) and gets a Content-Security-Policy of its own.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -29,6 +33,12 @@ class SecurityConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
     private static final String BATCH = "/api/v1/models/{batch}";
     private static final String UNDER_BATCH = "/api/v1/models/{batch}/**";
+    /**
+     * The model browser loads only its own files and talks only to this service: no inline script or style, no
+     * framing, so an injected string can neither run nor restyle the page, nor can another site frame it.
+     */
+    private static final String MODEL_BROWSER_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     @Bean
     ApiKeys apiKeys(SecurityProperties properties, LocalMode localMode) {
@@ -74,11 +84,17 @@ class SecurityConfiguration {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys, anonymous, problems), AuthorizationFilter.class)
+                .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
+                        PathPatternRequestMatcher.withDefaults().matcher("/ui/**"),
+                        new StaticHeadersWriter("Content-Security-Policy", MODEL_BROWSER_POLICY))))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**",
                                 "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers("/error").permitAll()
+                        // The model browser's page and assets hold no data: its calls to the API carry the key.
+                        .requestMatchers(HttpMethod.GET, "/", "/ui", "/ui/**").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/v1/me").authenticated()
                         .requestMatchers("/actuator/**", "/api/v1/admin/**").access(administer)
                         .requestMatchers(HttpMethod.GET, "/api/v1/models").access(read)
                         .requestMatchers(HttpMethod.GET, BATCH, UNDER_BATCH).access(read)

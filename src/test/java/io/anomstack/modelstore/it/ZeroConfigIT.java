@@ -40,6 +40,11 @@ class ZeroConfigIT {
                     .exists().hasBinaryContent(model);
             assertThat(Files.exists(dataDir.resolve("anomstack-models/models/my_batch/cpu_usage/metadata_" + version + ".json"))).isTrue();
 
+            JsonNode me = json(service.get("/api/v1/me").body());
+            assertThat(me.get("role").asString()).as("the model browser needs no key here").isEqualTo("admin");
+            assertThat(me.get("anonymous").asBoolean()).isTrue();
+            assertThat(service.get("/").headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).endsWith("/ui/"));
+
             JsonNode health = json(service.get("/actuator/health").body());
             assertThat(health.get("status").asString()).isEqualTo("UP");
             assertThat(health.get("components").get("s3").get("details").get("mode").asString()).isEqualTo("local");
