@@ -74,6 +74,12 @@ public interface ModelCatalog {
      */
     ModelDescriptor pinLatest(ModelRef model, VersionId version);
 
+    /**
+     * How latest moved, newest first: the last {@value LatestChange#KEPT} times a version became latest, by upload,
+     * rollback or deletion of the version before.
+     */
+    List<LatestChange> latestHistory(ModelRef model);
+
     /** The model's aliases and the versions they point to, sorted by alias. */
     Map<String, VersionId> aliases(ModelRef model);
 

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.observability;
 
+import io.anomstack.modelstore.catalog.LatestChange;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelContent;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
@@ -139,6 +140,11 @@ final class MeteredModelCatalog implements ModelCatalog {
     @Override
     public ModelDescriptor pinLatest(ModelRef model, VersionId version) {
         return catalog.pinLatest(model, version);
+    }
+
+    @Override
+    public List<LatestChange> latestHistory(ModelRef model) {
+        return catalog.latestHistory(model);
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.catalog.LatestChange;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelNames;
 import io.anomstack.modelstore.catalog.ModelNotFoundException;
 import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.VersionId;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,6 +34,16 @@ final class LatestAndAliases {
         return store.pointers().read(model).map(LatestPointer::descriptor)
                 .map(latest -> latest.pinned() == null ? latest.asLatest(false) : latest)
                 .orElseGet(() -> repairLatest(model));
+    }
+
+    List<LatestChange> latestHistory(ModelRef model) {
+        LocationStore store = stores.forBatch(model.batch());
+        Optional<LatestPointer> pointer = store.pointers().read(model);
+        if (pointer.isEmpty()) {
+            repairLatest(model);
+            pointer = store.pointers().read(model);
+        }
+        return pointer.map(LatestPointer::history).orElseThrow(() -> ModelNotFoundException.model(model));
     }
 
     /** Rebuilds a missing pointer from the listing (after a crash between commit and pointer update). */

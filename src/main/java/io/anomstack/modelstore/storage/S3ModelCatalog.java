@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.catalog.LatestChange;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelContent;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
@@ -112,6 +113,11 @@ final class S3ModelCatalog implements ModelCatalog {
     @Override
     public ModelDescriptor pinLatest(ModelRef model, VersionId version) {
         return names.pinLatest(model, version);
+    }
+
+    @Override
+    public List<LatestChange> latestHistory(ModelRef model) {
+        return names.latestHistory(model);
     }
 
     @Override

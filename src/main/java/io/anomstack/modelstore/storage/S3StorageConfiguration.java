@@ -207,7 +207,7 @@ public class S3StorageConfiguration {
             S3KeyLayout layout = new S3KeyLayout(target.prefix());
             return new LocationStore(operations, layout,
                     new VersionSequence(operations, layout, jsonMapper, objectSettings, clock),
-                    new LatestPointers(operations, layout, codec, cache, objectSettings),
+                    new LatestPointers(operations, layout, codec, cache, objectSettings, clock),
                     new ModelAliases(operations, layout, codec, objectSettings),
                     new BucketVersioning(operations),
                     new StreamingUploader(operations, uploads, active, s3PartUploadExecutor, client.readTimeout()),

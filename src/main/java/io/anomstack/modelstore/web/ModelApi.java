@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.web;
 
+import io.anomstack.modelstore.catalog.LatestChange;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.ModelSummary;
@@ -72,6 +73,10 @@ interface ModelApi {
     record VersionRequest(@Schema(example = "20250131_235959") String version) {
     }
 
+    /** The moves of a model's latest pointer, newest first. */
+    record LatestHistory(List<LatestChange> changes) {
+    }
+
     /** A model's aliases and the versions they point to. */
     record AliasList(Map<String, String> aliases) {
     }
@@ -142,6 +147,13 @@ interface ModelApi {
     @Operation(summary = "Roll back: make an older version latest",
             description = "Latest stays pinned to this version until a newer upload; latest's descriptor says pinned: true.")
     ModelDescriptor rollback(@RequestBody VersionRequest request, ModelRef model);
+
+    @GetMapping("/{batch}/{metric}/latest/history")
+    @Operation(summary = "How latest moved, newest first",
+            description = "Each time a version became latest: by an upload, a rollback, or the deletion of the version "
+                    + "that was latest. The newest 100 moves are kept; a model stored by an earlier release starts with "
+                    + "its latest version as it was then.")
+    LatestHistory latestHistory(ModelRef model);
 
     @GetMapping("/{batch}/{metric}/aliases")
     @Operation(summary = "List a model's aliases")

@@ -101,6 +101,11 @@ class ModelController implements ModelApi {
     }
 
     @Override
+    public LatestHistory latestHistory(ModelRef model) {
+        return new LatestHistory(catalog.latestHistory(model));
+    }
+
+    @Override
     public AliasList aliases(ModelRef model) {
         Map<String, String> aliases = new TreeMap<>();
         catalog.aliases(model).forEach((alias, version) -> aliases.put(alias, version.value()));

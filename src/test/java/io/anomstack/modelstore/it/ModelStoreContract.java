@@ -20,7 +20,9 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -427,6 +429,24 @@ public abstract class ModelStoreContract {
         assertThat(afterUpload.get("pinned").asBoolean()).isFalse();
         assertProblem(putVersion(path(batch, "rb", null, "/latest"), "20000101_000000"), 404);
         assertProblem(putVersion(path(batch, "rb", null, "/latest"), "yesterday"), 400);
+    }
+
+    @Test
+    void latestsHistoryListsEveryUploadRollbackAndDeletionThatMovedItNewestFirst() {
+        String batch = batch();
+        String v1 = json(client.uploadRaw(batch, "moves", null, randomBytes(100), null).body()).get("version").asString();
+        String v2 = json(client.uploadRaw(batch, "moves", null, randomBytes(200), null).body()).get("version").asString();
+        putVersion(path(batch, "moves", null, "/latest"), v1);
+        String v3 = json(client.uploadRaw(batch, "moves", null, randomBytes(300), null).body()).get("version").asString();
+        client.delete(path(batch, "moves", null, "/versions/" + v3));
+
+        JsonNode changes = client.getJson(path(batch, "moves", null, "/latest/history")).get("changes");
+
+        assertThat(changes.valueStream().map(change -> change.get("version").asString() + " " + change.get("cause").asString()))
+                .containsExactly(v2 + " delete", v3 + " upload", v1 + " rollback", v2 + " upload", v1 + " upload");
+        assertThat(changes.valueStream().map(change -> Instant.parse(change.get("at").asString())))
+                .isSortedAccordingTo(Comparator.reverseOrder());
+        assertProblem(client.get(path(batch, "never-stored", null, "/latest/history")), 404);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.catalog.LatestChange;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -162,6 +163,29 @@ class DescriptorCodecTest {
                 .replaceFirst("\\{", "{\"written_by\": \"a newer service\", ");
 
         assertThat(new DescriptorCodec(mapper).read(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(untaggedUnencrypted());
+    }
+
+    @ParameterizedTest
+    @MethodSource("mappers")
+    void aLatestPointerIsTheDescriptorWithItsHistoryWhichADescriptorReaderIgnores(JsonMapper mapper) {
+        DescriptorCodec codec = new DescriptorCodec(mapper);
+        List<LatestChange> history = List.of(
+                new LatestChange("20250131_235959_01", Instant.parse("2025-02-01T08:00:00Z"), LatestChange.Cause.ROLLBACK),
+                new LatestChange("20250201_070000", Instant.parse("2025-02-01T07:00:01Z"), LatestChange.Cause.UPLOAD));
+
+        byte[] pointer = codec.writeLatest(tagged().asLatest(true), history);
+
+        assertThat(codec.readLatest(pointer, "etag")).isEqualTo(new LatestPointer(tagged().asLatest(true), history, "etag"));
+        assertThat(mapper.readTree(pointer).at("/latest_history/0/cause").asString()).isEqualTo("rollback");
+        assertThat(codec.read(pointer)).as("what a replica of an earlier release reads").isEqualTo(tagged().asLatest(true));
+    }
+
+    @ParameterizedTest
+    @MethodSource("mappers")
+    void aPointerWrittenBeforeTheHistoryWasKeptReadsWithAnEmptyOne(JsonMapper mapper) {
+        DescriptorCodec codec = new DescriptorCodec(mapper);
+
+        assertThat(codec.readLatest(codec.write(tagged().asLatest(false)), "etag").history()).isEmpty();
     }
 
     @Test
