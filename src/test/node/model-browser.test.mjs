@@ -158,6 +158,18 @@ try {
   const latest = await latestThroughApi();
   check(latest.version === versions[0] && latest.pinned === true, `latest is ${JSON.stringify(latest)} after the rollback`);
 
+  step(`admin: roll back again, to ${versions[1]}; the first rollback stays on the plot and in the moves of latest`);
+  await rowOf(admin, versions[1]).getByRole('button', { name: `Roll back to ${versions[1]}`, exact: true }).click();
+  await dialog.getByRole('button', { name: `Roll back to ${versions[1]}`, exact: true }).click();
+  await admin.getByText(`Latest is now version ${versions[1]}.`).waitFor();
+  await admin.locator('svg.history-plot g.rollback.earlier').waitFor();
+  const moves = admin.locator('table.moves tbody tr');
+  const movesText = await moves.allInnerTexts();
+  check(movesText.length === 5 && movesText[0].includes(versions[1]) && movesText[0].includes('rollback')
+    && movesText[1].includes(versions[0]) && movesText[1].includes('rollback') && movesText[2].includes('upload'),
+  `the moves of latest read:\n${movesText.join('\n')}`);
+  await shot(admin, 'ui-5-rolled-back-twice');
+
   step(`admin: alias production on ${versions[1]}`);
   await admin.getByRole('button', { name: `Set alias on ${versions[1]}`, exact: true }).click();
   await dialog.getByLabel('Alias name').fill('production');

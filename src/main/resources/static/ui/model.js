@@ -8,6 +8,7 @@ import * as actions from './actions.js';
 
 const PAGE_SIZE = 10;
 const HISTORY_LIMIT = 200;
+const MOVES_SHOWN = 10;
 
 /** Where the operator is in the version pages of the model shown: the cursors of the pages before this one. */
 let paging = { href: null, cursors: [null] };
@@ -21,6 +22,27 @@ async function latestOf(model) {
     }
     throw error;
   }
+}
+
+/** How latest moved, newest first; empty for a model without latest. */
+async function movesOf(model) {
+  try {
+    return (await get(modelPath(model, '/latest/history'))).changes;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      return [];
+    }
+    throw error;
+  }
+}
+
+const CAUSES = { upload: 'upload', rollback: 'rollback', delete: 'the latest version was deleted' };
+
+function movesTable(moves) {
+  const shown = moves.slice(0, MOVES_SHOWN);
+  return table(`How latest moved: the ${shown.length === moves.length ? shown.length : `${shown.length} newest of ${moves.length}`} `
+    + 'times a version became latest, newest first', ['When', 'Version', 'Why'],
+  shown.map((move) => [when(move.at), move.version, CAUSES[move.cause] ?? move.cause]), 'moves');
 }
 
 async function history(model) {
@@ -89,9 +111,9 @@ export async function renderModel(view, model, context) {
   setCrumbs([['Batches', '#/'], [model.batch, batchHref(model.batch)], [modelName(model), href]]);
   const admin = rights.isAdmin(model.batch);
   const cursor = paging.cursors[paging.cursors.length - 1];
-  const [latest, { aliases }, page, past] = await Promise.all([
+  const [latest, { aliases }, page, past, moves] = await Promise.all([
     latestOf(model), get(modelPath(model, '/aliases')),
-    get(modelPath(model, '/versions', { limit: PAGE_SIZE, cursor })), history(model)]);
+    get(modelPath(model, '/versions', { limit: PAGE_SIZE, cursor })), history(model), movesOf(model)]);
 
   view.append(h('h1', {}, `Model ${modelName(model)}`));
   view.append(h('p', { class: 'subtitle' }, `Batch ${model.batch}`));
@@ -111,7 +133,8 @@ export async function renderModel(view, model, context) {
 
   view.append(h('section', { 'aria-labelledby': 'history-heading' },
     h('h2', { id: 'history-heading' }, 'History'),
-    past.versions.length === 0 ? h('p', {}, 'No versions.') : historyPlot(past.versions, latest, aliases, past.complete)));
+    past.versions.length === 0 ? h('p', {}, 'No versions.') : historyPlot(past.versions, latest, aliases, past.complete, moves),
+    moves.length > 0 ? movesTable(moves) : ''));
 
   const aliasesOf = new Map();
   for (const [alias, version] of aliasEntries) {

@@ -1,7 +1,7 @@
 // The history plot of one model: a bar per version, oldest on the left, as tall as the model (uploaded size, and the
-// stored size inside it), labelled with when it was trained; the version that is latest now stands out, a rollback
-// shows as an arrow from the newest version back to the pinned one, aliases are named above their bars. Plain SVG
-// built element by element: no library, nothing inline for the Content-Security-Policy to refuse.
+// stored size inside it), labelled with when it was trained; the version that is latest now stands out, rollbacks
+// show as arrows from the version that was latest back to the one made latest, aliases are named above their bars.
+// Plain SVG built element by element: no library, nothing inline for the Content-Security-Policy to refuse.
 import { bytes, h } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -33,6 +33,21 @@ function timeLabel(span) {
   return (instant) => new Date(instant).toISOString().slice(0, 10);
 }
 
+/** The rollbacks drawn as arrows, newest first. */
+const ARROWS = 3;
+
+/**
+ * The rollbacks to draw, newest first, as {from, to, at}: from the moves of latest, which name the version each
+ * rollback left; without them (a pointer older than its history) only the current pin, from the newest version.
+ */
+function rollbacksOf(moves, latest, newest) {
+  if (moves.length > 0) {
+    return moves.flatMap((move, i) => (move.cause === 'rollback' && moves[i + 1]
+      ? [{ from: moves[i + 1].version, to: move.version, at: move.at }] : []));
+  }
+  return latest?.pinned ? [{ from: newest.version, to: latest.version, at: null }] : [];
+}
+
 /**
  * The plot as a <figure>: the SVG (role img, with a text summary), a legend and a caption.
  *
@@ -40,8 +55,9 @@ function timeLabel(span) {
  * @param latest   latest's descriptor (pinned says whether a rollback put it there), or null
  * @param aliases  alias → version
  * @param complete whether `versions` are all of the model's versions
+ * @param moves    how latest moved, newest first ({version, at, cause}); empty when the store has no record
  */
-export function historyPlot(versions, latest, aliases, complete) {
+export function historyPlot(versions, latest, aliases, complete, moves = []) {
   const ordered = [...versions].reverse();
   const count = ordered.length;
   const newest = ordered[count - 1];
@@ -49,6 +65,10 @@ export function historyPlot(versions, latest, aliases, complete) {
   const aliasesOf = new Map();
   for (const [alias, version] of Object.entries(aliases ?? {})) {
     aliasesOf.set(version, [...(aliasesOf.get(version) ?? []), alias]);
+  }
+  const becameLatest = new Map();
+  for (const move of moves) {
+    becameLatest.set(move.version, [...(becameLatest.get(move.version) ?? []), `${move.at} by ${move.cause}`]);
   }
   // As wide as the window allows, so that the text keeps its size on a phone instead of shrinking with the drawing.
   const width = Math.round(Math.max(320, Math.min(720, window.innerWidth - 32)));
@@ -83,9 +103,12 @@ export function historyPlot(versions, latest, aliases, complete) {
     const rolledPast = pinned && latestIndex >= 0 && i > latestIndex;
     const group = s('g', { class: `version${isLatest ? ' is-latest' : ''}${rolledPast ? ' rolled-past' : ''}` });
     const next = ordered[i + 1];
-    const tenure = next ? `latest from its upload until ${next.created_at}` : (pinned ? 'newest upload; a rollback moved latest off it' : 'latest since its upload');
+    const recorded = becameLatest.get(version.version);
+    const tenure = moves.length > 0
+      ? (recorded ? `became latest ${recorded.join(', ')}` : 'not latest since the record began')
+      : (next ? `latest from its upload until ${next.created_at}` : (pinned ? 'newest upload; a rollback moved latest off it' : 'latest since its upload'));
     group.append(s('title', {}, `${version.version}: ${bytes(version.size_bytes)} (${bytes(version.stored_bytes)} stored, `
-      + `${version.content_encoding}), trained ${version.created_at}; ${isLatest ? 'latest now' : tenure}`));
+      + `${version.content_encoding}), trained ${version.created_at}; ${isLatest ? `latest now; ${tenure}` : tenure}`));
     group.append(
       s('rect', { x: x(i) - barWidth / 2, y: y(version.size_bytes), width: barWidth, height: BOTTOM - y(version.size_bytes), class: 'bar-size' }),
       s('rect', { x: x(i) - barWidth / 4, y: y(version.stored_bytes), width: barWidth / 2, height: BOTTOM - y(version.stored_bytes), class: 'bar-stored' }));
@@ -103,20 +126,28 @@ export function historyPlot(versions, latest, aliases, complete) {
     svg.append(group);
   });
 
-  if (pinned && latest) {
-    const from = count - 1;
-    const to = latestIndex;
-    if (to >= 0 && to !== from) {
-      const arcY = BOTTOM + 32;
-      svg.append(s('path', {
-        d: `M ${x(from)} ${BOTTOM + 22} C ${x(from)} ${arcY + 8}, ${x(to)} ${arcY + 8}, ${x(to)} ${BOTTOM + 24}`,
-        class: 'rollback-arc',
-      }));
-      svg.append(s('path', { d: `M ${x(to) - 5} ${BOTTOM + 32} L ${x(to)} ${BOTTOM + 22} L ${x(to) + 5} ${BOTTOM + 32} Z`, class: 'rollback-head' }));
-      svg.append(s('text', { x: (x(from) + x(to)) / 2, y: arcY + 18, class: 'marker-label rollback-label', 'text-anchor': 'middle' },
-        `rollback to ${latest.version}`));
+  const indexOf = (version) => ordered.findIndex((v) => v.version === version);
+  rollbacksOf(moves, latest, newest).slice(0, ARROWS).forEach((rollback, n) => {
+    const from = indexOf(rollback.from);
+    const to = indexOf(rollback.to);
+    if (from < 0 || to < 0 || from === to) {
+      return;
     }
-  }
+    // The newest arrow is the deepest and labelled; earlier ones sit above it, fainter.
+    const depth = 32 - n * 8;
+    const arc = s('g', { class: `rollback${n > 0 ? ' earlier' : ''}` });
+    arc.append(s('title', {}, `Rollback from ${rollback.from} to ${rollback.to}${rollback.at ? ` at ${rollback.at}` : ''}`),
+      s('path', {
+        d: `M ${x(from)} ${BOTTOM + 22} C ${x(from)} ${BOTTOM + depth + 8}, ${x(to)} ${BOTTOM + depth + 8}, ${x(to)} ${BOTTOM + 24}`,
+        class: 'rollback-arc',
+      }),
+      s('path', { d: `M ${x(to) - 5} ${BOTTOM + 32} L ${x(to)} ${BOTTOM + 22} L ${x(to) + 5} ${BOTTOM + 32} Z`, class: 'rollback-head' }));
+    if (n === 0) {
+      arc.append(s('text', { x: (x(from) + x(to)) / 2, y: BOTTOM + depth + 18, class: 'marker-label rollback-label', 'text-anchor': 'middle' },
+        `rollback to ${rollback.to}`));
+    }
+    svg.append(arc);
+  });
 
   return h('figure', { class: 'plot' },
     svg,
@@ -124,9 +155,12 @@ export function historyPlot(versions, latest, aliases, complete) {
       h('li', {}, h('span', { class: 'swatch swatch-size', 'aria-hidden': 'true' }), 'size as uploaded'),
       h('li', {}, h('span', { class: 'swatch swatch-stored', 'aria-hidden': 'true' }), 'size stored (after compression)'),
       h('li', {}, h('span', { class: 'swatch swatch-latest', 'aria-hidden': 'true' }), 'latest now'),
-      h('li', {}, h('span', { class: 'swatch swatch-rollback', 'aria-hidden': 'true' }), 'rollback (latest pinned to an older version)')),
-    h('figcaption', {}, `${complete ? 'All' : `The ${count} newest`} versions. Each version became latest when it was `
-      + 'uploaded and stayed latest until the next upload; the store keeps no log of earlier rollbacks, so only the '
-      + 'current pin is marked. Hover a bar for its details; the table below has every figure.'));
+      h('li', {}, h('span', { class: 'swatch swatch-rollback', 'aria-hidden': 'true' }), `rollback, from the version that was latest to the one made latest (the newest ${ARROWS})`)),
+    h('figcaption', {}, `${complete ? 'All' : `The ${count} newest`} versions. `
+      + (moves.length > 0
+        ? 'Hover a bar for its details and when it became latest; the moves of latest are listed below the plot.'
+        : 'The store has no record of how latest moved for this model yet, so each version shows as latest from its '
+          + 'upload until the next and only the current pin is marked.')
+      + ' The versions table has every figure.'));
 }
 

@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The model browser as it ships, from the packaged jar, in a real Chromium driven by
  * {@code src/test/node/model-browser.test.mjs}: three versions uploaded through the API, then an operator with an
- * admin key walks batch → model → versions by their visible names and rolls back to the first version through the
- * page, and pages through a tagged model's twelve versions; a reader's key sees the same pages without a single admin
+ * admin key walks batch → model → versions by their visible names, rolls back to the first version through the
+ * page and then to the second (both rollbacks stay on the plot and in the moves of latest), and pages through a tagged
+ * model's twelve versions; a reader's key sees the same pages without a single admin
  * action; a 375 px window still fits. The service
  * runs against a bucket with keys and no anonymous access, so every call the page made carried the key it was given.
  * Screenshots go to {@code target/browser}.
@@ -114,10 +115,15 @@ class ModelBrowserPackagedIT {
 
         assertThat(script.exitCode()).as(script.output()).isZero();
         JsonNode latest = JSON.readTree(get("/api/v1/models/" + BATCH + "/" + METRIC + "/latest/metadata").body());
-        assertThat(latest.path("version").asString()).as("latest after the page's rollback").isEqualTo(versions.get(0));
+        assertThat(latest.path("version").asString()).as("latest after the page's second rollback").isEqualTo(versions.get(1));
         assertThat(latest.path("pinned").asBoolean()).isTrue();
+        JsonNode moves = JSON.readTree(get("/api/v1/models/" + BATCH + "/" + METRIC + "/latest/history").body()).path("changes");
+        assertThat(moves.valueStream().limit(2).map(move -> move.path("version").asString() + " " + move.path("cause").asString()))
+                .as("the page's rollbacks, newest first")
+                .containsExactly(versions.get(1) + " rollback", versions.get(0) + " rollback");
         assertThat(BROWSER).isDirectoryContaining("glob:**/ui-3-versions.png")
                 .isDirectoryContaining("glob:**/ui-5-rolled-back.png")
+                .isDirectoryContaining("glob:**/ui-5-rolled-back-twice.png")
                 .isDirectoryContaining("glob:**/ui-6-reader.png")
                 .isDirectoryContaining("glob:**/ui-7-narrow.png");
         assertThat(service.logText()).as("the page's rollback went out with the admin key")
