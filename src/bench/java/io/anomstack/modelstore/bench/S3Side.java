@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.bench;
 
+import io.anomstack.modelstore.s3.LoopbackSigning;
 import org.gaul.s3proxy.AccessGrant;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -57,7 +59,7 @@ final class S3Side implements AutoCloseable {
      * checked a second time: the benchmark hashes every download itself.
      */
     S3Client clientFor(URI endpoint) {
-        return S3Client.builder()
+        S3ClientBuilder builder = S3Client.builder()
                 .region(Region.US_EAST_1)
                 .endpointOverride(endpoint)
                 .forcePathStyle(true)
@@ -66,8 +68,11 @@ final class S3Side implements AutoCloseable {
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(64)
                         .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(60)))
-                .build();
+                        .socketTimeout(Duration.ofSeconds(60)));
+        if (LoopbackSigning.appliesTo(endpoint)) {
+            builder.putAuthScheme(new LoopbackSigning());
+        }
+        return builder.build();
     }
 
     static S3Side start(Path dataDir) throws Exception {

@@ -3,6 +3,7 @@ package io.anomstack.modelstore.storage;
 import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.CircuitBreakerProperties;
 import io.anomstack.modelstore.s3.EmbeddedS3Server;
+import io.anomstack.modelstore.s3.LoopbackSigning;
 import io.anomstack.modelstore.s3.MissingPermissions;
 import io.anomstack.modelstore.s3.ObjectRequests;
 import io.anomstack.modelstore.s3.S3CircuitBreaker;
@@ -97,6 +98,9 @@ public class S3StorageConfiguration {
                             .socketTimeout(client.readTimeout()));
             if (endpoint != null) {
                 builder.endpointOverride(endpoint).forcePathStyle(true);
+                if (LoopbackSigning.appliesTo(endpoint)) {
+                    builder.putAuthScheme(new LoopbackSigning());
+                }
             }
             return builder.build();
         }, region -> new S3CircuitBreaker("S3 (region " + region.id() + ")", breaker));
