@@ -24,8 +24,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32;
 
 /**
  * An output stream into one new S3 object. Bytes are cut into parts of a fixed size; while the next part
@@ -327,7 +330,7 @@ final class ObjectSink extends OutputStream {
                                 .key(key)
                                 .uploadId(uploadId)
                                 .partNumber(number)
-                                .checksumAlgorithm(ChecksumAlgorithm.CRC32),
+                                .checksumCRC32(crc32(part, length)),
                         RequestBody.fromContentProvider(() -> sending.compute(number, (n, previous) -> new PartBody(part, length)),
                                 length, "application/octet-stream")));
         return CompletedPart.builder().partNumber(number).eTag(response.eTag()).checksumCRC32(response.checksumCRC32()).build();
@@ -382,6 +385,7 @@ final class ObjectSink extends OutputStream {
                                 .ssekmsKeyId(settings.kmsKeyId())
                                 .bucketKeyEnabled(settings.bucketKey())
                                 .metadata(Map.of(TOKEN, token))
+                                .checksumCRC32(crc32(bytes, length))
                                 .ifNoneMatch("*"),
                         RequestBody.fromContentProvider(() -> sending.compute(1, (n, previous) -> new PartBody(bytes, length)),
                                 length, contentType));
@@ -420,6 +424,16 @@ final class ObjectSink extends OutputStream {
         if (closed) {
             throw new IllegalStateException("The upload of " + key + " is already finished");
         }
+    }
+
+    /**
+     * The CRC32 S3 checks a part or object against, computed here from the bytes in memory and sent as a header: left
+     * to the SDK, it goes in a trailer after an aws-chunked body, which costs a copy of every byte in small chunks.
+     */
+    private static String crc32(byte[] bytes, int length) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, length);
+        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(Integer.BYTES).putInt((int) crc.getValue()).array());
     }
 
     /** The object of all the bytes written, with the encryption S3 reported for it. */
