@@ -48,6 +48,12 @@ public final class Benchmark {
     private static final long SEED_MEMORY = 0x5EED_0003L;
     private static final long SEED_LATENCY = 0x5EED_0004L;
     private static final long SEED_WARMUP = 0x5EED_0005L;
+    private static final long SEED_SMALL = 0x5EED_0006L;
+    /** A small model, such as most of Anomstack's are: the scorers' GET latest is answered from the cache. */
+    private static final long SMALL_MODEL_BYTES = 100 * 1000;
+    private static final int SMALL_REQUESTS = 3000;
+    /** The service's default zstd level, for the floor. */
+    private static final int ZSTD_LEVEL = 1;
     /** The service's default modelstore.cache.latest-ttl: how long it trusts a cached latest pointer. */
     private static final Duration LATEST_TTL = Duration.ofSeconds(5);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -94,6 +100,11 @@ public final class Benchmark {
         Path linkModelFile = files.resolve("link-model.pkl");
         String linkModelSha = Digests.hex(PickledModel.write(linkModelFile, config.linkModelSize(), SEED_MODEL));
 
+        Floor floor = Floor.measure(randomFile, modelFile, ZSTD_LEVEL);
+        report.floor(floor);
+        log(String.format(Locale.ROOT, "floor, CPU s/GiB on one thread: SHA-256 %.2f, zstd -%d encode %.2f, decode %.2f",
+                floor.sha256(), ZSTD_LEVEL, floor.zstdEncode(), floor.zstdDecode()));
+
         s3 = S3Side.start(work.resolve("s3"));
         direct = s3.client();
         try {
@@ -105,6 +116,7 @@ public final class Benchmark {
                 throughput(Report.LOOPBACK, new Dataset("model", "compressible (pickled float64 arrays)", modelFile, modelSha, true));
                 largeUploadMemory();
                 latencies(Report.LOOPBACK, latencyRandom, latencyRandomSha, latencyModel, latencyModelSha);
+                smallRequests(files.resolve("small.bin"));
                 for (int versions : config.versionCounts()) {
                     requestsPerLatest(versions);
                 }
@@ -367,6 +379,36 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * Requests per second of the liveness probe, of GET latest of a small cached model and of its 304, at
+     * {@link CpuTargets#CLIENTS} clients.
+     */
+    private void smallRequests(Path file) throws Exception {
+        String sha256 = Digests.hex(RandomBytes.writeFile(file, SMALL_MODEL_BYTES, SEED_SMALL));
+        client.uploadFile("small", file, sha256);
+        URI latest = client.latestUri("small");
+        URI liveness = service.uri("/actuator/health/liveness");
+        String eTag = client.eTag(latest);
+        ExecutorService pool = Executors.newFixedThreadPool(CpuTargets.CLIENTS);
+        try {
+            Report.Stats live = measure(pool, CpuTargets.CLIENTS, SMALL_REQUESTS, () -> expect(client.fetchStatus(liveness, null), 200));
+            Report.Stats full = measure(pool, CpuTargets.CLIENTS, SMALL_REQUESTS, () -> expect(client.fetchStatus(latest, null), 200));
+            Report.Stats revalidated = measure(pool, CpuTargets.CLIENTS, SMALL_REQUESTS, () -> expect(client.fetchStatus(latest, eTag), 304));
+            report.smallRequests(new CpuTargets.SmallRequests(SMALL_MODEL_BYTES, live, full, revalidated));
+            log(String.format(Locale.ROOT, "small requests, %d clients: liveness %.0f req/s, latest %.0f req/s, 304 %.0f req/s",
+                    CpuTargets.CLIENTS, live.requestsPerSecond(), full.requestsPerSecond(), revalidated.requestsPerSecond()));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long expect(int status, int expected) {
+        if (status != expected) {
+            throw new IllegalStateException("answered " + status + ", expected " + expected);
+        }
+        return status;
+    }
+
     private static long checkSize(long read, long expected) {
         if (read != expected) {
             throw new IllegalStateException("read " + read + " bytes, expected " + expected);
@@ -376,12 +418,16 @@ public final class Benchmark {
 
     /** Warm-up, then {@code latencyRequests} GETs from {@code clients} threads, bounded in time; latencies in ms. */
     private Report.Stats measure(ExecutorService pool, int clients, Callable<Long> request) throws Exception {
+        return measure(pool, clients, config.latencyRequests(), request);
+    }
+
+    private Report.Stats measure(ExecutorService pool, int clients, int requests, Callable<Long> request) throws Exception {
         // The warm-up also fills the service's cache, as a scorer's first request does.
         runRequests(pool, clients, Math.max(100, 4 * clients), Duration.ofSeconds(30), request, null);
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         CpuMeter.Snapshot cpu0 = cpu.sample();
         long t0 = System.nanoTime();
-        runRequests(pool, clients, config.latencyRequests(), config.latencyMaxPerLevel(), request, latencies);
+        runRequests(pool, clients, requests, config.latencyMaxPerLevel(), request, latencies);
         double seconds = seconds(t0);
         return Report.Stats.of(latencies, seconds, cpu.sample().minus(cpu0));
     }

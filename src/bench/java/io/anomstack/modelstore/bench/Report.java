@@ -1,5 +1,9 @@
 package io.anomstack.modelstore.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +61,12 @@ final class Report {
                     median(samples.stream().map(c -> c.client() / gib).toList()),
                     median(samples.stream().map(c -> c.serviceJit() / gib).toList()),
                     median(samples.stream().map(c -> c.clientJit() / gib).toList())};
+        }
+
+        /** Median CPU seconds per GiB of the service's JVM without its JIT compiler threads: its steady-state cost. */
+        double steadyServiceCpuPerGib() {
+            double gib = size / (double) (1L << 30);
+            return median(serviceCpu.stream().map(c -> (c.service() - c.serviceJit()) / gib).toList());
         }
 
         void stored(long bytes, String contentEncoding) {
@@ -142,6 +152,8 @@ final class Report {
     private final List<Latency> latency = new ArrayList<>();
     private final Map<String, MemoryRow> memory = new LinkedHashMap<>();
     private final List<Requests> requests = new ArrayList<>();
+    private Floor floor;
+    private CpuTargets.SmallRequests smallRequests;
     private long largeUploadSize;
     private double largeUploadMibs;
     private double linkMibs;
@@ -183,6 +195,14 @@ final class Report {
                         a.peak().rssReset() && b.peak().rssReset(), a.peak().samples() + b.peak().samples())));
     }
 
+    void floor(Floor floor) {
+        this.floor = floor;
+    }
+
+    void smallRequests(CpuTargets.SmallRequests small) {
+        smallRequests = small;
+    }
+
     void link(double mibs, Duration firstByteLatency) {
         linkMibs = mibs;
         linkLatency = firstByteLatency;
@@ -204,6 +224,9 @@ final class Report {
     }
 
     // ----- rendering ------------------------------------------------------------------------------------------------
+
+    /** Where the service's CPU goes, from profiles of this benchmark: kept by hand beside the generator. */
+    private static final String PROFILE = resource("cpu-profile.md");
 
     /** The closing section of the report: how the benchmark is run and what it measures. */
     private static final String HOW_IT_RUNS = """
@@ -266,12 +289,15 @@ final class Report {
 
         md.append("## Targets\n\n");
         md.append("| target | measured | met |\n|---|---|---|\n");
-        transferTargets(md, LOOPBACK, "loopback");
+        List<CpuTargets.Cost> costs = CpuTargets.costs(
+                throughput.stream().filter(t -> t.scenario.equals(LOOPBACK)).toList(), floor);
+        CpuTargets.targetRows(md, costs, smallRequests);
         if (hasShaped()) {
-            transferTargets(md, SHAPED, "shaped link");
+            transferTargets(md, SHAPED, "shaped link (models Amazon S3)");
         }
         memoryAndRequestTargets(md);
         md.append("\n");
+        CpuTargets.section(md, costs, floor, smallRequests);
 
         md.append("## 1. Throughput over loopback\n\n");
         md.append("MiB/s of model bytes (original size / wall time), median of ").append(config.rounds())
@@ -396,12 +422,12 @@ final class Report {
         }
         md.append("- S3Proxy stands in for S3 and its CPU is counted: it is spent on the same cores as the service's. Its ")
                 .append("costs are not S3's (it assembles a multipart upload by copying the parts into one file, for one).\n");
-        md.append("- The S3 endpoint is plain HTTP, so the AWS SDK signs every payload byte (SigV4 streaming signatures, ")
-                .append("SHA-256), on both paths; against Amazon S3 over HTTPS it sends unsigned payloads with a CRC32 trailer ")
-                .append("under TLS instead.\n");
+        md.append("- The S3 endpoint is plain HTTP on loopback, where the service and the direct client sign requests as ")
+                .append("the AWS SDK does over HTTPS: headers signed, bodies unsigned with their CRC32 checksum; against ")
+                .append("Amazon S3 TLS encryption comes on top, on both paths.\n");
         md.append("- A single run on a shared machine: compare the ratios, which were measured side by side, more than the ")
                 .append("absolute figures, and expect the p99 of the 32-client level to move from run to run.\n");
-        md.append("\n").append(HOW_IT_RUNS);
+        md.append("\n").append(PROFILE).append("\n").append(HOW_IT_RUNS);
         return md.toString();
     }
 
@@ -528,6 +554,15 @@ final class Report {
 
     private static String shortName(Throughput t) {
         return t.transfer + " (" + t.data.split(" ")[0] + ")";
+    }
+
+    /** A text kept beside the generator, read from the project directory the benchmark runs in. */
+    private static String resource(String name) {
+        try {
+            return Files.readString(Path.of("src/bench/resources", name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the benchmark's text " + name + " is missing", e);
+        }
     }
 
     static double median(List<Double> values) {

@@ -161,6 +161,32 @@ final class ServiceClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A GET for the small-request rates: reads the body to its end and returns the status.
+     *
+     * @param ifNoneMatch an ETag to revalidate, or null
+     */
+    int fetchStatus(URI uri, String ifNoneMatch) throws IOException {
+        HttpGet get = new HttpGet(uri);
+        if (ifNoneMatch != null) {
+            get.setHeader("If-None-Match", ifNoneMatch);
+        }
+        try (CloseableHttpResponse response = http.execute(get)) {
+            if (response.getEntity() != null) {
+                EntityUtils.consume(response.getEntity());
+            }
+            return response.getStatusLine().getStatusCode();
+        }
+    }
+
+    /** The ETag a GET of {@code uri} answers with. */
+    String eTag(URI uri) throws IOException {
+        try (CloseableHttpResponse response = http.execute(new HttpGet(uri))) {
+            EntityUtils.consume(response.getEntity());
+            return response.getFirstHeader("ETag").getValue();
+        }
+    }
+
     /** A GET answered with a text body: status and body. */
     record Answer(int status, String body) {
     }
