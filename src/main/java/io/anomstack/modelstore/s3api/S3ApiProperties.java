@@ -18,8 +18,9 @@ import java.util.List;
  * @param prefix          the folder of the models in that bucket ({@code MODELSTORE_S3API_PREFIX}, default {@code models})
  * @param modelTags       model tags known besides Anomstack's {@code pca_default} and {@code knn_default}
  *                        ({@code MODELSTORE_S3API_MODEL_TAGS}, comma-separated)
- * @param maxBufferedBody the largest request body that is not streamed (a signed payload that is not aws-chunked has
- *                        to be hashed before it is trusted), default 1MB
+ * @param maxBufferedBody the largest request body held in memory before it is trusted, default 16MB: a body signed with
+ *                        its SHA-256 rather than sent aws-chunked must be hashed before its signature can be checked,
+ *                        and boto3 and the AWS CLI sign the 8 MiB parts of their multipart uploads so over plain HTTP
  */
 @ConfigurationProperties("modelstore.s3-api")
 public record S3ApiProperties(@DefaultValue("true") boolean enabled,
@@ -28,7 +29,7 @@ public record S3ApiProperties(@DefaultValue("true") boolean enabled,
                               String bucket,
                               @DefaultValue("models") String prefix,
                               List<String> modelTags,
-                              @DefaultValue("1MB") DataSize maxBufferedBody) {
+                              @DefaultValue("16MB") DataSize maxBufferedBody) {
 
     /** The bucket of local mode, as the embedded server names it. */
     static final String LOCAL_BUCKET = "anomstack-models";
@@ -52,6 +53,6 @@ public record S3ApiProperties(@DefaultValue("true") boolean enabled,
                     + "digits, '.', '_' and '-' separated by '/'.");
         }
         modelTags = modelTags == null ? List.of() : modelTags.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
-        maxBufferedBody = maxBufferedBody == null ? DataSize.ofMegabytes(1) : maxBufferedBody;
+        maxBufferedBody = maxBufferedBody == null ? DataSize.ofMegabytes(16) : maxBufferedBody;
     }
 }

@@ -29,6 +29,8 @@ final class S3ApiServer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(S3ApiServer.class);
     static final String PORT_PROPERTY = "local.s3-api.port";
     private static final String LOOPBACK = "127.0.0.1";
+    /** Requests served at once: each may hold a buffered body of up to max-buffered-body. */
+    private static final int THREADS = 32;
 
     private final S3ApiProperties properties;
     private final S3Models models;
@@ -57,6 +59,7 @@ final class S3ApiServer implements SmartLifecycle {
         S3Proxy.Builder builder = S3Proxy.builder()
                 .endpoint(URI.create("http://" + address + ":" + properties.port()))
                 .ignoreUnknownHeaders(true)
+                .jettyMaxThreads(THREADS)
                 .v4MaxNonChunkedRequestSize(properties.maxBufferedBody().toBytes());
         if (openLocally) {
             builder.blobStore(new CatalogBlobStore(models, new S3Caller(new Caller("anonymous", Role.ADMIN, List.of("*")))))
