@@ -145,17 +145,9 @@ final class CatalogBlobStore implements BlobStore {
                         body.check(request.contentMD5());
                         return S3Models.metadataFor(body.hex(), request.metadata());
                     }, null);
-            ModelDescriptor stored = upload(upload, request.key());
+            ModelDescriptor stored = models.upload(upload, request.key());
             return PutObjectResponse.builder().eTag(S3Models.eTagOf(stored)).versionId(stored.version()).build();
         }, PutObjectResponse::versionId);
-    }
-
-    private ModelDescriptor upload(ModelUpload upload, String key) {
-        try {
-            return models.catalog().upload(upload);
-        } catch (RuntimeException e) {
-            throw CatalogErrors.translate(e, key);
-        }
     }
 
     @Override

@@ -102,12 +102,7 @@ final class MultipartUploads {
             ModelUpload model = new ModelUpload(named.model(), CatalogBlobStore.fileName(upload.blobName()), contentType,
                     length, new SequenceInputStream(partsInOrder(upload.id(), chosen)), null,
                     () -> S3Models.metadataFor(eTag, upload.request().metadata()), null);
-            ModelDescriptor stored;
-            try {
-                stored = models.catalog().upload(model);
-            } catch (RuntimeException e) {
-                throw CatalogErrors.translate(e, upload.blobName());
-            }
+            ModelDescriptor stored = models.upload(model, upload.blobName());
             staged(() -> {
                 models.staging().discard(upload.id());
                 return null;

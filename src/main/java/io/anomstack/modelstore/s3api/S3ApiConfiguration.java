@@ -2,6 +2,7 @@ package io.anomstack.modelstore.s3api;
 
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.StagingArea;
+import io.anomstack.modelstore.catalog.UploadMemory;
 import io.anomstack.modelstore.config.LocalMode;
 import io.anomstack.modelstore.security.SecurityProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -15,10 +16,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 class S3ApiConfiguration {
 
     @Bean
-    S3ApiServer s3ApiServer(S3ApiProperties properties, ModelCatalog catalog, StagingArea staging,
+    S3ApiServer s3ApiServer(S3ApiProperties properties, ModelCatalog catalog, StagingArea staging, UploadMemory memory,
                             SecurityProperties security, LocalMode localMode, ConfigurableEnvironment environment) {
         S3Models models = new S3Models(catalog, staging, new ModelKeys(properties.prefix(), properties.modelTags()),
-                properties.bucket());
+                properties.bucket(), new UploadBudget(memory));
         S3KeyLocator keys = new S3KeyLocator(security, models);
         boolean openLocally = localMode.active() && keys.isEmpty();
         return new S3ApiServer(properties, models, keys, openLocally, environment);

@@ -4,6 +4,7 @@ import io.anomstack.modelstore.catalog.InvalidNameException;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelNotFoundException;
+import io.anomstack.modelstore.catalog.ModelUpload;
 import io.anomstack.modelstore.catalog.StagingArea;
 import io.anomstack.modelstore.catalog.VersionId;
 
@@ -24,12 +25,30 @@ final class S3Models {
     private final StagingArea staging;
     private final ModelKeys keys;
     private final String bucket;
+    private final UploadBudget budget;
 
-    S3Models(ModelCatalog catalog, StagingArea staging, ModelKeys keys, String bucket) {
+    S3Models(ModelCatalog catalog, StagingArea staging, ModelKeys keys, String bucket, UploadBudget budget) {
         this.catalog = catalog;
         this.staging = staging;
         this.keys = keys;
         this.bucket = bucket;
+        this.budget = budget;
+    }
+
+    /**
+     * Stores a new version through the catalog within the upload budget.
+     *
+     * @throws software.amazon.awssdk.services.s3.model.S3Exception SlowDown when the budget cannot take it now, or the
+     *                                                               catalog's failure as an S3 error
+     */
+    ModelDescriptor upload(ModelUpload upload, String key) {
+        try (AutoCloseable reservation = budget.reserve(upload.declaredLength())) {
+            return catalog.upload(upload);
+        } catch (RuntimeException e) {
+            throw CatalogErrors.translate(e, key);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     ModelCatalog catalog() {
