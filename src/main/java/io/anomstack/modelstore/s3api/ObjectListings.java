@@ -2,6 +2,7 @@ package io.anomstack.modelstore.s3api;
 
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelNames;
+import io.anomstack.modelstore.catalog.ModelNotFoundException;
 import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.ModelSummary;
 import io.anomstack.modelstore.catalog.VersionPage;
@@ -183,29 +184,39 @@ final class ObjectListings {
         if (!prefix.startsWith(modelsFolder) && !modelsFolder.startsWith(prefix)) {
             return List.of();
         }
-        List<String> batches;
         String rest = prefix.length() > modelsFolder.length() ? prefix.substring(modelsFolder.length()) : "";
         int slash = rest.indexOf('/');
+        List<Entry> entries = new ArrayList<>();
+        for (String batch : slash > 0 ? List.of(rest.substring(0, slash)) : batches(prefix)) {
+            String folder = models.keys().batchFolder(batch);
+            if (!validBatch(batch) || !caller.mayRead(batch) || !folder.startsWith(prefix) && !prefix.startsWith(folder)) {
+                continue;
+            }
+            for (ModelSummary model : modelsOf(batch, prefix)) {
+                Optional<String> key = models.keys().keyOf(new ModelRef(batch, model.metric(), model.tag()),
+                        S3Models.extensionOf(model.latest()));
+                key.filter(k -> k.startsWith(prefix)).ifPresent(k -> entries.add(new Entry(k, model)));
+            }
+        }
+        entries.sort(Comparator.comparing(Entry::key));
+        return entries;
+    }
+
+    private List<String> batches(String prefix) {
         try {
-            batches = slash > 0 ? List.of(rest.substring(0, slash)) : models.catalog().batches();
-            List<Entry> entries = new ArrayList<>();
-            for (String batch : batches) {
-                if (!validBatch(batch) || !caller.mayRead(batch) || !models.keys().batchFolder(batch).startsWith(prefix)
-                        && !prefix.startsWith(models.keys().batchFolder(batch))) {
-                    continue;
-                }
-                for (ModelSummary model : models.catalog().models(batch)) {
-                    Optional<String> key = models.keys().keyOf(new ModelRef(batch, model.metric(), model.tag()),
-                            S3Models.extensionOf(model.latest()));
-                    key.filter(k -> k.startsWith(prefix)).ifPresent(k -> entries.add(new Entry(k, model)));
-                }
-            }
-            entries.sort(Comparator.comparing(Entry::key));
-            return entries;
+            return models.catalog().batches();
         } catch (RuntimeException e) {
-            if (e instanceof io.anomstack.modelstore.catalog.ModelNotFoundException) {
-                return List.of();
-            }
+            throw CatalogErrors.translate(e, prefix);
+        }
+    }
+
+    /** A batch's models; none when it was emptied since it was listed. */
+    private List<ModelSummary> modelsOf(String batch, String prefix) {
+        try {
+            return models.catalog().models(batch);
+        } catch (ModelNotFoundException e) {
+            return List.of();
+        } catch (RuntimeException e) {
             throw CatalogErrors.translate(e, prefix);
         }
     }

@@ -12,6 +12,8 @@ import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -29,6 +31,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -147,6 +150,25 @@ class S3ApiIT {
         assertThat(range.asByteArray()).isEqualTo(java.util.Arrays.copyOfRange(model, 100, 200));
         assertThat(range.response().contentRange()).isEqualTo("bytes 100-199/" + model.length);
         assertThat(restJson("/api/v1/models/prod_a/memory/latest/metadata").get("tag").isNull()).isTrue();
+    }
+
+    @Test
+    void userMetadataIsKeptAndAPresignedUrlReadsTheModel() throws Exception {
+        String key = "models/prod_a/presigned.pkl";
+        byte[] model = bytes(500, 14);
+        writer.putObject(b -> b.bucket(BUCKET).key(key).metadata(Map.of("trained-by", "nightly")), RequestBody.fromBytes(model));
+        assertThat(reader.headObject(b -> b.bucket(BUCKET).key(key)).metadata()).containsEntry("trained-by", "nightly");
+
+        try (S3Presigner presigner = S3Presigner.builder().endpointOverride(endpoint()).region(Region.US_EAST_1)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("scorer", secretOf("scorer"))))
+                .build()) {
+            URI url = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
+                    .getObjectRequest(g -> g.bucket(BUCKET).key(key))).url().toURI();
+            HttpResponse<byte[]> response = service.send(HttpRequest.newBuilder(url).GET(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo(model);
+        }
     }
 
     @Test
