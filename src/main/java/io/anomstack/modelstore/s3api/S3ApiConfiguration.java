@@ -21,7 +21,9 @@ class S3ApiConfiguration {
         S3Models models = new S3Models(catalog, staging, new ModelKeys(properties.prefix(), properties.modelTags()),
                 properties.bucket(), new UploadBudget(memory));
         S3KeyLocator keys = new S3KeyLocator(security, models);
-        boolean openLocally = localMode.active() && keys.isEmpty();
-        return new S3ApiServer(properties, models, keys, openLocally, environment);
+        S3ApiServer.Access access = !keys.isEmpty() ? S3ApiServer.Access.SIGNED
+                : security.allowAnonymous() ? S3ApiServer.Access.ANONYMOUS
+                : localMode.active() ? S3ApiServer.Access.LOOPBACK : S3ApiServer.Access.SIGNED;
+        return new S3ApiServer(properties, models, keys, access, environment);
     }
 }

@@ -20,8 +20,9 @@ import java.util.Map;
 
 /**
  * The S3 listener: S3Proxy's protocol front end (SigV4, aws-chunked bodies, the XML) over {@link CatalogBlobStore}.
- * Signed requests are verified against the configured S3 keys; in local mode without keys it listens on loopback
- * only and lets every caller in, whatever credentials it signs with, as the REST API lets loopback callers in.
+ * Signed requests are verified against the configured S3 keys; without keys, in local mode it listens on loopback
+ * only and lets every caller in, whatever credentials it signs with, as the REST API lets loopback callers in, and with
+ * {@code allow-anonymous} it lets every caller in wherever it listens.
  * The port it got is published as {@code local.s3-api.port}.
  */
 final class S3ApiServer implements SmartLifecycle {
@@ -35,24 +36,35 @@ final class S3ApiServer implements SmartLifecycle {
     private final S3ApiProperties properties;
     private final S3Models models;
     private final S3KeyLocator keys;
-    private final boolean openLocally;
+    private final Access access;
     private final ConfigurableEnvironment environment;
     private volatile S3Proxy proxy;
 
-    /** @param openLocally local mode without S3 keys: loopback only, any credentials */
-    S3ApiServer(S3ApiProperties properties, S3Models models, S3KeyLocator keys, boolean openLocally,
+    /** Who is let in. */
+    enum Access {
+        /** Requests signed with a configured S3 key. */
+        SIGNED,
+        /** Every caller, whatever it signs with, on loopback only (local mode without S3 keys). */
+        LOOPBACK,
+        /** Every caller, whatever it signs with ({@code allow-anonymous} without S3 keys). */
+        ANONYMOUS
+    }
+
+    S3ApiServer(S3ApiProperties properties, S3Models models, S3KeyLocator keys, Access access,
                 ConfigurableEnvironment environment) {
         this.properties = properties;
         this.models = models;
         this.keys = keys;
-        this.openLocally = openLocally;
+        this.access = access;
         this.environment = environment;
     }
 
     @Override
     public void start() {
-        String address = properties.address() != null ? properties.address() : openLocally ? LOOPBACK : "0.0.0.0";
-        if (openLocally && !isLoopback(address)) {
+        boolean open = access != Access.SIGNED;
+        String address = properties.address() != null ? properties.address()
+                : access == Access.LOOPBACK ? LOOPBACK : "0.0.0.0";
+        if (access == Access.LOOPBACK && !isLoopback(address)) {
             throw new IllegalStateException("MODELSTORE_S3API_ADDRESS=" + address + " is not a loopback address, but "
                     + "no S3 keys are configured: configure modelstore.security.s3-keys, or keep the S3 API on loopback.");
         }
@@ -61,7 +73,7 @@ final class S3ApiServer implements SmartLifecycle {
                 .ignoreUnknownHeaders(true)
                 .jettyMaxThreads(THREADS)
                 .v4MaxNonChunkedRequestSize(properties.maxBufferedBody().toBytes());
-        if (openLocally) {
+        if (open) {
             builder.blobStore(new CatalogBlobStore(models, new S3Caller(new Caller("anonymous", Role.ADMIN, List.of("*")))))
                     .awsAuthentication(AuthenticationType.NONE, null, null);
         } else {
@@ -70,7 +82,7 @@ final class S3ApiServer implements SmartLifecycle {
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "unused-" + randomHex(), randomHex());
         }
         S3Proxy started = builder.build();
-        if (!openLocally) {
+        if (!open) {
             started.setBlobStoreLocator(keys);
         }
         try {
@@ -91,8 +103,11 @@ final class S3ApiServer implements SmartLifecycle {
         proxy = started;
         environment.getPropertySources().addFirst(new MapPropertySource("s3-api", Map.of(PORT_PROPERTY, started.getPort())));
         log.info("S3 API on http://{}:{}: bucket '{}', models under '{}' ({})", address, started.getPort(),
-                models.bucket(), models.keys().prefix(), openLocally
-                        ? "local mode: loopback only, any credentials" : "SigV4 with the configured S3 keys");
+                models.bucket(), models.keys().prefix(), switch (access) {
+                    case SIGNED -> "SigV4 with the configured S3 keys";
+                    case LOOPBACK -> "local mode: loopback only, any credentials";
+                    case ANONYMOUS -> "allow-anonymous: any caller, any credentials";
+                });
     }
 
     @Override

@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -84,6 +85,23 @@ final class S3StagingArea implements StagingArea {
     @Override
     public void discard(String uploadId) {
         operations.deleteAll(operations.listKeys(uploadFolder(uploadId), false));
+    }
+
+    /**
+     * Discards the uploads whose manifest was written before {@code staleBefore}: a client that neither completed nor
+     * aborted them.
+     *
+     * @return how many it discarded
+     */
+    int discardBegunBefore(Instant staleBefore) {
+        List<String> stale = operations.call("listing " + folder, () -> operations.client()
+                .listObjectsV2Paginator(b -> b.bucket(bucket()).prefix(folder)).contents().stream()
+                .filter(object -> object.key().endsWith("/manifest") && object.lastModified().isBefore(staleBefore))
+                .map(object -> object.key().substring(folder.length(), object.key().length() - "/manifest".length()))
+                .filter(id -> UPLOAD_ID.matcher(id).matches())
+                .toList());
+        stale.forEach(this::discard);
+        return stale.size();
     }
 
     private String partKey(String uploadId, int partNumber) {
