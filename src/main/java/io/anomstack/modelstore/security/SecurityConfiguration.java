@@ -46,7 +46,7 @@ class SecurityConfiguration {
         if (properties.allowAnonymous()) {
             log.warn("SECURITY: modelstore.security.allow-anonymous=true: anybody who can reach this service may read, "
                     + "write and delete every model without a key.");
-        } else if (keys.isEmpty() && !properties.jwt().enabled() && !localMode.active()) {
+        } else if (keys.isEmpty() && properties.s3Keys().isEmpty() && !properties.jwt().enabled() && !localMode.active()) {
             throw new InsecureConfigurationException();
         } else if (keys.isEmpty()) {
             log.info("Local mode without API keys: anonymous callers are let in from loopback addresses only.");

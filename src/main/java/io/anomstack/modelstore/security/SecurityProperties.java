@@ -20,13 +20,23 @@ import java.util.Set;
  *                       ({@code MODELSTORE_SECURITY_APIKEYS_0_NAME}, {@code …_0_SHA256}, {@code …_0_ROLE},
  *                       {@code …_0_BATCHES}, …); none by default
  * @param jwt            OAuth2/OIDC bearer tokens, off unless an issuer or a JWK set is configured
+ * @param s3Keys         the key pairs of the S3 API (docs/s3-api.md), each an access key id, its secret, a role and
+ *                       batch globs ({@code MODELSTORE_SECURITY_S3KEYS_0_ACCESSKEYID}, {@code …_0_SECRETACCESSKEY},
+ *                       {@code …_0_ROLE}, {@code …_0_BATCHES}); none by default
  */
 @ConfigurationProperties("modelstore.security")
 public record SecurityProperties(@DefaultValue("false") boolean allowAnonymous, List<ApiKey> apiKeys,
-                                 @DefaultValue Jwt jwt) {
+                                 @DefaultValue Jwt jwt, List<S3Key> s3Keys) {
 
     public SecurityProperties {
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+        s3Keys = s3Keys == null ? List.of() : List.copyOf(s3Keys);
+        Set<String> accessKeyIds = new HashSet<>();
+        for (S3Key key : s3Keys) {
+            if (!accessKeyIds.add(key.accessKeyId())) {
+                throw new IllegalArgumentException("Two S3 keys have the access key id '" + key.accessKeyId() + "'.");
+            }
+        }
         jwt = jwt == null ? new Jwt(null, null, null) : jwt;
         Set<String> names = new HashSet<>();
         Set<String> hashes = new HashSet<>();
@@ -101,6 +111,47 @@ public record SecurityProperties(@DefaultValue("false") boolean allowAnonymous, 
 
         Caller caller() {
             return new Caller(name, Role.parse(role), batches);
+        }
+    }
+
+    /**
+     * One key pair of the S3 API. SigV4 signatures are verified with the secret itself, so unlike an API key it is
+     * configured as it is: keep it in a Secret.
+     *
+     * @param accessKeyId     the access key id clients send ({@code AWS_ACCESS_KEY_ID}); 3-128 letters, digits, {@code .}, {@code _}, {@code -}
+     * @param secretAccessKey the secret ({@code AWS_SECRET_ACCESS_KEY}), at least 16 characters
+     * @param role            {@code reader}, {@code writer} or {@code admin}
+     * @param batches         glob patterns of the batches it may touch ({@code prod_*}); default every batch
+     */
+    public record S3Key(String accessKeyId, String secretAccessKey, String role, List<String> batches) {
+
+        public S3Key {
+            if (accessKeyId == null || !accessKeyId.matches("[A-Za-z0-9._-]{3,128}")) {
+                throw new IllegalArgumentException("S3 access key id '" + accessKeyId + "' is not valid: use 3-128 letters, "
+                        + "digits, '.', '_' or '-'.");
+            }
+            if (secretAccessKey == null || secretAccessKey.length() < 16) {
+                throw new IllegalArgumentException("S3 key '" + accessKeyId + "': the secret access key must have at least "
+                        + "16 characters.");
+            }
+            Role.parse(role == null ? "" : role);
+            batches = batches == null || batches.isEmpty() ? List.of("*") : List.copyOf(batches);
+            for (String glob : batches) {
+                if (glob == null || !glob.matches("[A-Za-z0-9._*?-]{1,128}")) {
+                    throw new IllegalArgumentException("S3 key '" + accessKeyId + "': batch pattern '" + glob + "' is not "
+                            + "valid: use batch name characters with * and ? as wildcards.");
+                }
+            }
+        }
+
+        /** The caller a request signed with this key is, named by its access key id. */
+        public Caller caller() {
+            return new Caller(accessKeyId, Role.parse(role), batches);
+        }
+
+        @Override
+        public String toString() {
+            return "S3Key[accessKeyId=" + accessKeyId + ", role=" + role + ", batches=" + batches + "]";
         }
     }
 }

@@ -25,7 +25,7 @@ class ArchitectureTest {
     private static final String BASE = "io.anomstack.modelstore";
     private static final String[] HTTP = {"jakarta.servlet..", "org.springframework.web..", "org.springframework.http.."};
     private static final List<String> PACKAGES = List.of(
-            "web", "security", "observability", "bucket", "policy", "storage", "s3", "catalog", "problem", "config");
+            "web", "s3api", "security", "observability", "bucket", "policy", "storage", "s3", "catalog", "problem", "config");
     private static JavaClasses classes;
 
     @BeforeAll
@@ -40,7 +40,8 @@ class ArchitectureTest {
 
     @Test
     void httpTypesStayInTheWebSecurityAndObservabilityPackages() {
-        check(noClasses().that().resideInAnyPackage(packages("catalog", "problem", "storage", "s3", "bucket", "policy", "config"))
+        check(noClasses().that().resideInAnyPackage(packages("catalog", "problem", "storage", "s3", "bucket", "policy", "config",
+                        "s3api"))
                 .should().dependOnClassesThat().resideInAnyPackage(HTTP)
                 .because("storage and the domain know nothing of HTTP: the web layer translates"));
     }
@@ -68,14 +69,26 @@ class ArchitectureTest {
     void securityKnowsNothingOfStorageOrMonitoring() {
         check(noClasses().that().resideInAnyPackage(packages("security"))
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        packages("storage", "s3", "bucket", "policy", "observability", "web")));
+                        packages("storage", "s3", "bucket", "policy", "observability", "web", "s3api")));
+    }
+
+    @Test
+    void theS3ApiIsADoorIntoTheCatalogNotIntoS3() {
+        check(noClasses().that().resideInAnyPackage(packages("s3api"))
+                .should().dependOnClassesThat().resideInAnyPackage(packagesExcept("s3api", "catalog", "security", "config", "problem"))
+                .because("the S3 API serves the same catalog as the REST API, under the same keys' roles"));
+        check(noClasses().that().resideInAnyPackage(packages("s3api"))
+                .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk.services.s3",
+                        "software.amazon.awssdk.http.apache..", "software.amazon.awssdk.core.sync..")
+                .because("it speaks S3 through S3Proxy, whose store interface uses the SDK's request and response types "
+                        + "only: it never calls S3 itself"));
     }
 
     @Test
     void storageDoesNotKnowWhoCallsIt() {
         check(noClasses().that().resideInAnyPackage(packages("storage", "s3"))
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        packages("web", "security", "observability", "policy", "bucket")));
+                        packages("web", "security", "observability", "policy", "bucket", "s3api")));
         check(noClasses().that().resideInAnyPackage(packages("s3"))
                 .should().dependOnClassesThat().resideInAnyPackage(packages("storage"))
                 .because("s3 is the client plumbing every S3 user shares"));

@@ -44,6 +44,8 @@ class HelmChartServiceIT {
             ForkedService.Builder builder = ForkedService.fromClassPath().withoutEnv(name -> true)
                     .workingDirectory(dir).log(dir.resolve("service.log"));
             environment.forEach(builder::env);
+            // A free port for the S3 API, as ForkedService picks one for SERVER_PORT: 9000 may be taken on a test machine.
+            builder.env("MODELSTORE_S3API_PORT", "0");
             // On EKS the pod identity webhook adds the IRSA role's web-identity variables; S3Proxy takes static keys.
             builder.env("AWS_ACCESS_KEY_ID", s3.accessKey()).env("AWS_SECRET_ACCESS_KEY", s3.secretKey());
 

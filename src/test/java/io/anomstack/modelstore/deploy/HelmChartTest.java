@@ -64,6 +64,29 @@ class HelmChartTest {
     }
 
     @Test
+    void theS3ApiHasAPortOfItsOwnOnThePodTheServiceAndTheNetworkPolicy() {
+        for (Manifests manifests : List.of(DEFAULTS, ALL)) {
+            JsonNode container = manifests.container();
+            assertThat(container.at("/ports/1/name").asString()).isEqualTo("s3");
+            assertThat(container.at("/ports/1/containerPort").asInt()).isEqualTo(9000);
+            assertThat(manifests.containerEnvironment()).containsEntry("MODELSTORE_S3API_ENABLED", "true")
+                    .containsEntry("MODELSTORE_S3API_PORT", "9000");
+            JsonNode service = manifests.one("Service");
+            assertThat(service.at("/spec/ports/1/name").asString()).isEqualTo("s3");
+            assertThat(service.at("/spec/ports/1/port").asInt()).isEqualTo(9000);
+            assertThat(service.at("/spec/ports/1/targetPort").asString()).isEqualTo("s3");
+        }
+        assertThat(ALL.one("NetworkPolicy").at("/spec/ingress/0/ports/1/port").asString()).isEqualTo("s3");
+
+        Manifests off = render(null, Map.of("s3Api.enabled", false, "networkPolicy.enabled", true));
+        assertThat(off.containerEnvironment()).containsEntry("MODELSTORE_S3API_ENABLED", "false")
+                .doesNotContainKey("MODELSTORE_S3API_PORT");
+        assertThat(off.container().at("/ports/1").isMissingNode()).isTrue();
+        assertThat(off.one("Service").at("/spec/ports/1").isMissingNode()).isTrue();
+        assertThat(off.one("NetworkPolicy").at("/spec/ingress/0/ports/1").isMissingNode()).isTrue();
+    }
+
+    @Test
     void theIrsaRoleAnnotatesTheServiceAccountThePodsRunAs() {
         JsonNode account = ALL.one("ServiceAccount");
         assertThat(account.at("/metadata/annotations/eks.amazonaws.com~1role-arn").asString())

@@ -238,6 +238,8 @@ public final class ForkedService implements AutoCloseable {
                 builder.directory(workingDirectory.toFile());
             }
             builder.environment().keySet().removeIf(name -> removedEnvironment.stream().anyMatch(p -> p.test(name)));
+            // The S3 API's default port 9000 would collide between services and test runs.
+            builder.environment().put("MODELSTORE_S3API_PORT", "0");
             builder.environment().putAll(environment);
             return new ForkedService(builder.start(), URI.create("http://127.0.0.1:" + port), output);
         }

@@ -32,6 +32,8 @@ public final class RunningService implements AutoCloseable {
     public static RunningService start(Map<String, Object> properties, Class<?>... extraConfiguration) {
         Map<String, Object> all = new LinkedHashMap<>(properties);
         all.put("server.port", "0");
+        // The S3 API's default port 9000 would collide between services and test runs.
+        all.putIfAbsent("modelstore.s3-api.port", "0");
         all.putIfAbsent("spring.main.banner-mode", "off");
         // Tests never publish to the real CloudWatch; ObservabilityIT points it at a local stub.
         all.putIfAbsent("modelstore.metrics.cloudwatch-enabled", "false");

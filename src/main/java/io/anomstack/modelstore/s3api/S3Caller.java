@@ -1,0 +1,83 @@
+package io.anomstack.modelstore.s3api;
+
+import io.anomstack.modelstore.security.Caller;
+import io.anomstack.modelstore.security.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Who sent an S3 request, what their role and batch patterns let them do, and the audit line of every write: the
+ * same rules and the same {@code audit} logger as the REST API.
+ */
+final class S3Caller {
+
+    private static final Logger audit = LoggerFactory.getLogger("audit");
+
+    private final Caller caller;
+
+    S3Caller(Caller caller) {
+        this.caller = caller;
+    }
+
+    String name() {
+        return caller.name();
+    }
+
+    /** Whether the caller may read {@code batch}, for listings that leave out what it may not see. */
+    boolean mayRead(String batch) {
+        return caller.role() != null && caller.mayTouch(batch);
+    }
+
+    /**
+     * @param batch the batch the request touches, or null for the bucket
+     * @throws AwsServiceException AccessDenied, saying why
+     */
+    void require(Role role, String batch) {
+        if (caller.role() == null || caller.role().compareTo(role) < 0) {
+            throw S3Answers.accessDenied("'" + caller.name() + "' has the role " + label(caller.role()) + "; this takes the "
+                    + label(role) + " role.");
+        }
+        if (batch != null && !caller.mayTouch(batch)) {
+            throw S3Answers.accessDenied("The batch patterns " + caller.batches() + " of '" + caller.name()
+                    + "' do not include batch '" + batch + "'.");
+        }
+    }
+
+    /** Runs a write and logs it on the audit logger, allowed or not, with the version it created or removed. */
+    <T> T audited(String action, String key, Supplier<T> write, java.util.function.Function<T, String> version) {
+        long start = System.nanoTime();
+        int status = 500;
+        String created = null;
+        try {
+            T result = write.get();
+            status = 200;
+            created = version.apply(result);
+            return result;
+        } catch (AwsServiceException e) {
+            status = e.statusCode();
+            throw e;
+        } finally {
+            audit.info("caller={} role={} action=\"S3 {} {}\" query=\"\" version={} status={} outcome={} duration_ms={}",
+                    caller.name(), label(caller.role()), action, key, created == null ? "-" : created, status,
+                    outcome(status), (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private static String outcome(int status) {
+        if (status < 400) {
+            return "success";
+        }
+        if (status == 401 || status == 403) {
+            return "denied";
+        }
+        return status < 500 ? "rejected" : "failed";
+    }
+
+    private static String label(Role role) {
+        return role == null ? "none" : role.name().toLowerCase(Locale.ROOT);
+    }
+}
