@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.s3api;
 
+import io.anomstack.modelstore.security.AuditOutcome;
 import io.anomstack.modelstore.security.Caller;
 import io.anomstack.modelstore.security.Role;
 import org.slf4j.Logger;
@@ -63,18 +64,8 @@ final class S3Caller {
         } finally {
             audit.info("caller={} role={} action=\"S3 {} {}\" query=\"\" version={} status={} outcome={} duration_ms={}",
                     caller.name(), label(caller.role()), action, key, created == null ? "-" : created, status,
-                    outcome(status), (System.nanoTime() - start) / 1_000_000);
+                    AuditOutcome.of(status), (System.nanoTime() - start) / 1_000_000);
         }
-    }
-
-    private static String outcome(int status) {
-        if (status < 400) {
-            return "success";
-        }
-        if (status == 401 || status == 403) {
-            return "denied";
-        }
-        return status < 500 ? "rejected" : "failed";
     }
 
     private static String label(Role role) {

@@ -45,7 +45,7 @@ final class AuditLog extends OncePerRequestFilter {
                     caller instanceof Caller c ? c.roleLabel() : "-",
                     request.getMethod(), request.getRequestURI(),
                     request.getQueryString() == null ? "" : request.getQueryString(),
-                    version == null ? "-" : version, status, outcome(status), (System.nanoTime() - start) / 1_000_000);
+                    version == null ? "-" : version, status, AuditOutcome.of(status), (System.nanoTime() - start) / 1_000_000);
         }
     }
 
@@ -60,15 +60,5 @@ final class AuditLog extends OncePerRequestFilter {
             }
         }
         return null;
-    }
-
-    private static String outcome(int status) {
-        if (status < 400) {
-            return "success";
-        }
-        if (status == 401 || status == 403) {
-            return "denied";
-        }
-        return status < 500 ? "rejected" : "failed";
     }
 }
