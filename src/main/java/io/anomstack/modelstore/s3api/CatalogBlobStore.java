@@ -82,12 +82,12 @@ final class CatalogBlobStore implements BlobStore {
 
     @Override
     public ListObjectsV2Response list(ListObjectsV2Request request) {
-        return listings.list(request);
+        return caller.timed("ListObjectsV2", () -> listings.list(request));
     }
 
     @Override
     public ListObjectVersionsResponse listVersions(ListObjectVersionsRequest request) {
-        return listings.versions(request);
+        return caller.timed("ListObjectVersions", () -> listings.versions(request));
     }
 
     @Override
@@ -152,6 +152,10 @@ final class CatalogBlobStore implements BlobStore {
 
     @Override
     public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
+        return caller.timed("HeadObject", () -> head(request));
+    }
+
+    private HeadObjectResponse head(HeadObjectRequest request) {
         models.requireBucket(request.bucket());
         ModelDescriptor version = read(request.key(), request.versionId());
         return HeadObjectResponse.builder()
@@ -168,6 +172,10 @@ final class CatalogBlobStore implements BlobStore {
 
     @Override
     public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
+        return caller.timed("GetObject", () -> get(request));
+    }
+
+    private ResponseInputStream<GetObjectResponse> get(GetObjectRequest request) {
         models.requireBucket(request.bucket());
         ModelDescriptor version = read(request.key(), request.versionId());
         String eTag = S3Models.eTagOf(version);

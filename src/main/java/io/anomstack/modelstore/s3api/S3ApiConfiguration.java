@@ -5,6 +5,7 @@ import io.anomstack.modelstore.catalog.StagingArea;
 import io.anomstack.modelstore.catalog.UploadMemory;
 import io.anomstack.modelstore.config.LocalMode;
 import io.anomstack.modelstore.security.SecurityProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,9 +18,10 @@ class S3ApiConfiguration {
 
     @Bean
     S3ApiServer s3ApiServer(S3ApiProperties properties, ModelCatalog catalog, StagingArea staging, UploadMemory memory,
-                            SecurityProperties security, LocalMode localMode, ConfigurableEnvironment environment) {
+                            SecurityProperties security, LocalMode localMode, ConfigurableEnvironment environment,
+                            MeterRegistry registry) {
         S3Models models = new S3Models(catalog, staging, new ModelKeys(properties.prefix(), properties.modelTags()),
-                properties.bucket(), new UploadBudget(memory));
+                properties.bucket(), new UploadBudget(memory), new S3ApiMetrics(registry));
         S3KeyLocator keys = new S3KeyLocator(security, models);
         S3ApiServer.Access access = !keys.isEmpty() ? S3ApiServer.Access.SIGNED
                 : security.allowAnonymous() ? S3ApiServer.Access.ANONYMOUS

@@ -74,11 +74,11 @@ final class S3ApiServer implements SmartLifecycle {
                 .jettyMaxThreads(THREADS)
                 .v4MaxNonChunkedRequestSize(properties.maxBufferedBody().toBytes());
         if (open) {
-            builder.blobStore(new CatalogBlobStore(models, new S3Caller(new Caller("anonymous", Role.ADMIN, List.of("*")))))
+            builder.blobStore(new CatalogBlobStore(models, models.callerOf(new Caller("anonymous", Role.ADMIN, List.of("*")))))
                     .awsAuthentication(AuthenticationType.NONE, null, null);
         } else {
             // Unsigned requests meet this store: it grants nothing, so they are answered AccessDenied.
-            builder.blobStore(new CatalogBlobStore(models, new S3Caller(new Caller("unauthenticated", null, List.of()))))
+            builder.blobStore(new CatalogBlobStore(models, models.callerOf(new Caller("unauthenticated", null, List.of()))))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "unused-" + randomHex(), randomHex());
         }
         S3Proxy started = builder.build();

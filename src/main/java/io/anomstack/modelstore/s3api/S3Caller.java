@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -19,9 +20,11 @@ final class S3Caller {
     private static final Logger audit = LoggerFactory.getLogger("audit");
 
     private final Caller caller;
+    private final S3ApiMetrics metrics;
 
-    S3Caller(Caller caller) {
+    S3Caller(Caller caller, S3ApiMetrics metrics) {
         this.caller = caller;
+        this.metrics = metrics;
     }
 
     String name() {
@@ -48,8 +51,8 @@ final class S3Caller {
         }
     }
 
-    /** Runs a write and logs it on the audit logger, allowed or not, with the version it created or removed. */
-    <T> T audited(String action, String key, Supplier<T> write, java.util.function.Function<T, String> version) {
+    /** Runs a write, meters it and logs it on the audit logger, allowed or not, with the version it created or removed. */
+    <T> T audited(String action, String key, Supplier<T> write, Function<T, String> version) {
         long start = System.nanoTime();
         int status = 500;
         String created = null;
@@ -62,9 +65,27 @@ final class S3Caller {
             status = e.statusCode();
             throw e;
         } finally {
+            long nanos = System.nanoTime() - start;
+            metrics.record(action, status, nanos);
             audit.info("caller={} role={} action=\"S3 {} {}\" query=\"\" version={} status={} outcome={} duration_ms={}",
                     caller.name(), label(caller.role()), action, key, created == null ? "-" : created, status,
-                    AuditOutcome.of(status), (System.nanoTime() - start) / 1_000_000);
+                    AuditOutcome.of(status), nanos / 1_000_000);
+        }
+    }
+
+    /** Runs a read and meters it. */
+    <T> T timed(String action, Supplier<T> read) {
+        long start = System.nanoTime();
+        int status = 500;
+        try {
+            T result = read.get();
+            status = 200;
+            return result;
+        } catch (AwsServiceException e) {
+            status = e.statusCode();
+            throw e;
+        } finally {
+            metrics.record(action, status, System.nanoTime() - start);
         }
     }
 

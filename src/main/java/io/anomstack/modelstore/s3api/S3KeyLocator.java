@@ -19,7 +19,7 @@ final class S3KeyLocator implements BlobStoreLocator {
     S3KeyLocator(SecurityProperties security, S3Models models) {
         this.grants = security.s3Keys().stream().collect(Collectors.toUnmodifiableMap(
                 SecurityProperties.S3Key::accessKeyId,
-                key -> new AccessGrant(key.secretAccessKey(), new CatalogBlobStore(models, new S3Caller(key.caller())))));
+                key -> new AccessGrant(key.secretAccessKey(), new CatalogBlobStore(models, models.callerOf(key.caller())))));
     }
 
     boolean isEmpty() {

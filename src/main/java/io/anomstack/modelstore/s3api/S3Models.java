@@ -7,6 +7,7 @@ import io.anomstack.modelstore.catalog.ModelNotFoundException;
 import io.anomstack.modelstore.catalog.ModelUpload;
 import io.anomstack.modelstore.catalog.StagingArea;
 import io.anomstack.modelstore.catalog.VersionId;
+import io.anomstack.modelstore.security.Caller;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -26,8 +27,11 @@ final class S3Models {
     private final ModelKeys keys;
     private final String bucket;
     private final UploadBudget budget;
+    private final S3ApiMetrics metrics;
 
-    S3Models(ModelCatalog catalog, StagingArea staging, ModelKeys keys, String bucket, UploadBudget budget) {
+    S3Models(ModelCatalog catalog, StagingArea staging, ModelKeys keys, String bucket, UploadBudget budget,
+             S3ApiMetrics metrics) {
+        this.metrics = metrics;
         this.catalog = catalog;
         this.staging = staging;
         this.keys = keys;
@@ -57,6 +61,11 @@ final class S3Models {
 
     StagingArea staging() {
         return staging;
+    }
+
+    /** A caller's view of the models, its requests metered. */
+    S3Caller callerOf(Caller caller) {
+        return new S3Caller(caller, metrics);
     }
 
     ModelKeys keys() {

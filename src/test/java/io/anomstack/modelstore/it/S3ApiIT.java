@@ -2,6 +2,8 @@ package io.anomstack.modelstore.it;
 
 import io.anomstack.modelstore.support.RunningService;
 import io.anomstack.modelstore.support.S3ProxyBackend;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -258,6 +260,24 @@ class S3ApiIT {
                 RequestBody.fromBytes(bytes(1, 1)))).awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
         assertThat(errorOf(() -> reader.getObject(b -> b.bucket("another-bucket").key("models/prod_a/cpu.pkl")))
                 .awsErrorDetails().errorCode()).isEqualTo("NoSuchBucket");
+    }
+
+    @Test
+    void requestsAreMeteredByActionAndOutcome() {
+        String key = "models/prod_metered/cpu.pkl";
+        writer.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes(100, 3)));
+        reader.getObjectAsBytes(b -> b.bucket(BUCKET).key(key));
+        errorOf(() -> reader.getObject(b -> b.bucket(BUCKET).key("models/prod_metered/nothing.pkl")));
+
+        MeterRegistry registry = service.context().getBean(MeterRegistry.class);
+        assertThat(count(registry, "PutObject", "success")).isPositive();
+        assertThat(count(registry, "GetObject", "success")).isPositive();
+        assertThat(count(registry, "GetObject", "rejected")).as("NoSuchKey").isPositive();
+    }
+
+    private static long count(MeterRegistry registry, String action, String outcome) {
+        Timer timer = registry.find("modelstore.s3api.requests").tag("action", action).tag("outcome", outcome).timer();
+        return timer == null ? 0 : timer.count();
     }
 
     @Test
