@@ -41,7 +41,8 @@ COPY --from=build /extracted/application/ ./
 ENV MODELSTORE_DATA_DIR=/tmp/modelstore-data \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError"
 USER 10001:10001
-EXPOSE 8080
+# The REST API and the S3 API (MODELSTORE_S3API_PORT).
+EXPOSE 8080 9000
 # Exec form: java is PID 1 and gets SIGTERM itself. Flags here win over JAVA_TOOL_OPTIONS, so they hold whatever a
 # deployment sets: exit on OutOfMemoryError (the orchestrator restarts the container) and temporary files in /tmp.
 ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \

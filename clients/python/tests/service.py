@@ -38,7 +38,9 @@ class ServiceProcess:
             env[prefix + "ROLE"] = role
         # C1 only: the service starts in about half the time, which dominates a test run; its speed is not under test.
         command = [shutil.which("java") or "java", "-XX:TieredStopAtLevel=1", "-Xmx512m", "-jar", self.jar, f"--server.port={self.port}",
-                   f"--modelstore.data-dir={os.path.join(self.directory, 'data')}"]
+                   f"--modelstore.data-dir={os.path.join(self.directory, 'data')}",
+                   # Several services may run at once: the S3 API on a free port, not 9000.
+                   "--modelstore.s3-api.port=0"]
         with open(self._log_path, "wb") as log:
             self._process = subprocess.Popen(command, cwd=self.directory, env=env, stdout=log,
                                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

@@ -62,8 +62,8 @@ class DockerfileTest {
     }
 
     @Test
-    void theImageListensOn8080AndCarriesOciLabels() {
-        assertThat(dockerfile.finalStage("EXPOSE")).containsExactly("8080");
+    void theImageListensOn8080AndTheS3ApisPortAndCarriesOciLabels() {
+        assertThat(dockerfile.finalStage("EXPOSE")).containsExactly("8080 9000");
         String labels = String.join(" ", dockerfile.finalStage("LABEL"));
         assertThat(labels).contains("org.opencontainers.image.title=", "org.opencontainers.image.description=",
                 "org.opencontainers.image.version=\"${VERSION}\"", "org.opencontainers.image.revision=\"${REVISION}\"");
