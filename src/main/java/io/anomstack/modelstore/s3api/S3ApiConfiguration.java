@@ -2,7 +2,7 @@ package io.anomstack.modelstore.s3api;
 
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.StagingArea;
-import io.anomstack.modelstore.catalog.UploadMemory;
+import io.anomstack.modelstore.catalog.UploadBudget;
 import io.anomstack.modelstore.config.LocalMode;
 import io.anomstack.modelstore.security.SecurityProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,11 +17,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
 class S3ApiConfiguration {
 
     @Bean
-    S3ApiServer s3ApiServer(S3ApiProperties properties, ModelCatalog catalog, StagingArea staging, UploadMemory memory,
+    S3ApiServer s3ApiServer(S3ApiProperties properties, ModelCatalog catalog, StagingArea staging, UploadBudget budget,
                             SecurityProperties security, LocalMode localMode, ConfigurableEnvironment environment,
                             MeterRegistry registry) {
         S3Models models = new S3Models(catalog, staging, new ModelKeys(properties.prefix(), properties.modelTags()),
-                properties.bucket(), new UploadBudget(memory), new S3ApiMetrics(registry));
+                properties.bucket(), budget, new S3ApiMetrics(registry));
         S3KeyLocator keys = new S3KeyLocator(security, models);
         S3ApiServer.Access access = !keys.isEmpty() ? S3ApiServer.Access.SIGNED
                 : security.allowAnonymous() ? S3ApiServer.Access.ANONYMOUS

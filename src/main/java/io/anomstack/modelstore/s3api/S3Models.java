@@ -6,6 +6,7 @@ import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelNotFoundException;
 import io.anomstack.modelstore.catalog.ModelUpload;
 import io.anomstack.modelstore.catalog.StagingArea;
+import io.anomstack.modelstore.catalog.UploadBudget;
 import io.anomstack.modelstore.catalog.VersionId;
 import io.anomstack.modelstore.security.Caller;
 
@@ -46,12 +47,12 @@ final class S3Models {
      *                                                               catalog's failure as an S3 error
      */
     ModelDescriptor upload(ModelUpload upload, String key) {
-        try (AutoCloseable reservation = budget.reserve(upload.declaredLength())) {
+        UploadBudget.Reservation reservation = budget.tryReserve(upload.declaredLength()).orElseThrow(() ->
+                S3Answers.error(503, "SlowDown", "The service is receiving as many uploads as its memory allows; retry shortly."));
+        try (reservation) {
             return catalog.upload(upload);
         } catch (RuntimeException e) {
             throw CatalogErrors.translate(e, key);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -12,6 +12,7 @@ import io.anomstack.modelstore.s3.S3ClientProperties;
 import io.anomstack.modelstore.s3.S3Clients;
 import io.anomstack.modelstore.s3.S3Location;
 import io.anomstack.modelstore.catalog.ModelCatalog;
+import io.anomstack.modelstore.catalog.UploadBudget;
 import io.anomstack.modelstore.catalog.UploadMemory;
 import io.anomstack.modelstore.catalog.PageCursors;
 import io.anomstack.modelstore.config.LocalMode;
@@ -181,6 +182,12 @@ public class S3StorageConfiguration {
     @Bean
     UploadMemory uploadMemory(S3Location defaultTarget, UploadProperties uploads) {
         return new UploadFootprint(defaultTarget.partSize(), uploads);
+    }
+
+    /** The upload memory of this instance, shared by the REST API's and the S3 API's uploads. */
+    @Bean
+    UploadBudget uploadBudget(UploadMemory memory) {
+        return new UploadBudget(memory);
     }
 
     @Bean

@@ -10,7 +10,10 @@ import io.anomstack.modelstore.web.problem.ProblemDetailsAdvice;
 import io.anomstack.modelstore.web.upload.UploadDrain;
 import io.anomstack.modelstore.web.upload.UploadRequestReader;
 import io.anomstack.modelstore.catalog.ModelCatalog;
+import io.anomstack.modelstore.catalog.UploadBudget;
 import io.anomstack.modelstore.catalog.UploadMemory;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import io.anomstack.modelstore.config.ModelStoreProperties;
 import io.anomstack.modelstore.policy.BatchPolicies;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,7 +31,7 @@ import org.springframework.test.web.servlet.MockMvc;
 @WebMvcTest(ModelController.class)
 @AutoConfigureMockMvc(addFilters = false)
 @EnableConfigurationProperties(ModelStoreProperties.class)
-@Import({ModelUploads.class, UploadAdmission.class, UploadRequestReader.class, IdempotencyKeys.class, UploadDrain.class, MetadataParser.class, ModelDownloads.class,
+@Import({ModelControllerWebTest.SharedUploadBudget.class, ModelUploads.class, UploadAdmission.class, UploadRequestReader.class, IdempotencyKeys.class, UploadDrain.class, MetadataParser.class, ModelDownloads.class,
         BatchBundles.class, ProblemDetailsAdvice.class})
 public abstract class ModelControllerWebTest {
 
@@ -44,4 +47,13 @@ public abstract class ModelControllerWebTest {
 
     @MockitoBean
     protected BatchPolicies policies;
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class SharedUploadBudget {
+
+        @Bean
+        UploadBudget uploadBudget(UploadMemory uploadMemory) {
+            return new UploadBudget(uploadMemory);
+        }
+    }
 }

@@ -3,6 +3,7 @@ package io.anomstack.modelstore.web.upload;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelRef;
+import io.anomstack.modelstore.catalog.UploadBudget;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -41,7 +42,7 @@ public class ModelUploads {
      * @throws ShuttingDownException   when the shutdown's grace period ended before the upload did
      */
     public Outcome upload(HttpServletRequest request, ModelRef model) {
-        try (UploadAdmission.Reservation reservation = admission.acquire(UploadRequestReader.declaredLength(request))) {
+        try (UploadBudget.Reservation reservation = admission.acquire(UploadRequestReader.declaredLength(request))) {
             String key = idempotencyKeys.claim(request, model);
             try {
                 Optional<ModelDescriptor> earlier = idempotencyKeys.storedEarlier(request, model, key);

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.web.upload;
 
+import io.anomstack.modelstore.catalog.UploadBudget;
 import io.anomstack.modelstore.catalog.UploadMemory;
 import org.junit.jupiter.api.Test;
 
@@ -37,27 +38,29 @@ class UploadAdmissionTest {
 
     @Test
     void smallUploadsShareTheBudgetByTheirLength() {
-        UploadAdmission admission = new UploadAdmission(memory(100_000));
-        List<UploadAdmission.Reservation> held = new ArrayList<>();
+        UploadBudget budget = new UploadBudget(memory(100_000));
+        UploadAdmission admission = new UploadAdmission(budget);
+        List<UploadBudget.Reservation> held = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             held.add(admission.acquire(20_000));
         }
-        assertThat(admission.reserved()).isEqualTo(100_000);
+        assertThat(budget.reserved()).isEqualTo(100_000);
         assertThatThrownBy(() -> admission.acquire(1)).isInstanceOf(TooManyUploadsException.class);
 
         held.remove(0).close();
-        assertThat(admission.reserved()).isEqualTo(80_000);
+        assertThat(budget.reserved()).isEqualTo(80_000);
         held.add(admission.acquire(20_000));
-        held.forEach(UploadAdmission.Reservation::close);
-        assertThat(admission.reserved()).isZero();
+        held.forEach(UploadBudget.Reservation::close);
+        assertThat(budget.reserved()).isZero();
     }
 
     @Test
     void largeAndChunkedUploadsTakePartMultiples() {
-        UploadAdmission admission = new UploadAdmission(memory(2 * LARGE + 1000));
-        UploadAdmission.Reservation chunked = admission.acquire(-1);
-        UploadAdmission.Reservation large = admission.acquire(PART);
-        assertThat(admission.reserved()).isEqualTo(2 * LARGE);
+        UploadBudget budget = new UploadBudget(memory(2 * LARGE + 1000));
+        UploadAdmission admission = new UploadAdmission(budget);
+        UploadBudget.Reservation chunked = admission.acquire(-1);
+        UploadBudget.Reservation large = admission.acquire(PART);
+        assertThat(budget.reserved()).isEqualTo(2 * LARGE);
 
         assertThatThrownBy(() -> admission.acquire(-1)).isInstanceOf(TooManyUploadsException.class)
                 .hasMessageContaining("needs 40.0 MiB").hasMessageContaining("already hold 80.0 MiB")
@@ -66,31 +69,33 @@ class UploadAdmissionTest {
 
         chunked.close();
         large.close();
-        assertThat(admission.reserved()).isEqualTo(1000);
+        assertThat(budget.reserved()).isEqualTo(1000);
     }
 
     @Test
     void aRefusedUploadReservesNothingAndClosingTwiceGivesBackOnce() {
-        UploadAdmission admission = new UploadAdmission(memory(LARGE));
-        UploadAdmission.Reservation first = admission.acquire(-1);
+        UploadBudget budget = new UploadBudget(memory(LARGE));
+        UploadAdmission admission = new UploadAdmission(budget);
+        UploadBudget.Reservation first = admission.acquire(-1);
         assertThatThrownBy(() -> admission.acquire(-1)).isInstanceOf(TooManyUploadsException.class);
-        assertThat(admission.reserved()).isEqualTo(LARGE);
+        assertThat(budget.reserved()).isEqualTo(LARGE);
 
         first.close();
         first.close();
-        assertThat(admission.reserved()).isZero();
+        assertThat(budget.reserved()).isZero();
     }
 
     @Test
     void anUploadLargerThanTheWholeBudgetIsTakenAloneAndKeepsOthersOut() {
-        UploadAdmission admission = new UploadAdmission(memory(PART));
-        UploadAdmission.Reservation small = admission.acquire(1000);
+        UploadBudget budget = new UploadBudget(memory(PART));
+        UploadAdmission admission = new UploadAdmission(budget);
+        UploadBudget.Reservation small = admission.acquire(1000);
         assertThatThrownBy(() -> admission.acquire(-1)).as("not while another upload runs")
                 .isInstanceOf(TooManyUploadsException.class);
         small.close();
 
-        UploadAdmission.Reservation alone = admission.acquire(-1);
-        assertThat(admission.reserved()).isEqualTo(LARGE);
+        UploadBudget.Reservation alone = admission.acquire(-1);
+        assertThat(budget.reserved()).isEqualTo(LARGE);
         assertThatThrownBy(() -> admission.acquire(1)).isInstanceOf(TooManyUploadsException.class);
         alone.close();
         assertThat(admission.acquire(1000)).isNotNull();
@@ -98,8 +103,9 @@ class UploadAdmissionTest {
 
     @Test
     void concurrentUploadsNeverOverbookAndGiveEverythingBack() throws Exception {
-        long budget = 10 * LARGE;
-        UploadAdmission admission = new UploadAdmission(memory(budget));
+        long limit = 10 * LARGE;
+        UploadBudget budget = new UploadBudget(memory(limit));
+        UploadAdmission admission = new UploadAdmission(budget);
         ExecutorService threads = Executors.newFixedThreadPool(16);
         try {
             CountDownLatch start = new CountDownLatch(1);
@@ -109,8 +115,8 @@ class UploadAdmissionTest {
                 runs.add(threads.submit(() -> {
                     start.await();
                     for (int i = 0; i < 2000; i++) {
-                        try (UploadAdmission.Reservation ignored = admission.acquire(length)) {
-                            assertThat(admission.reserved()).isBetween(0L, budget);
+                        try (UploadBudget.Reservation ignored = admission.acquire(length)) {
+                            assertThat(budget.reserved()).isBetween(0L, limit);
                         } catch (TooManyUploadsException refused) {
                             // Over budget at that moment: what the test is after is that nothing leaks.
                         }
@@ -125,6 +131,6 @@ class UploadAdmissionTest {
         } finally {
             threads.shutdownNow();
         }
-        assertThat(admission.reserved()).isZero();
+        assertThat(budget.reserved()).isZero();
     }
 }
