@@ -1,0 +1,276 @@
+package io.anomstack.modelstore.pickle;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The unpickler's stack and memo, kept symbolically: only what can name a global (strings) or size a joblib array
+ * (small ints, tuples, dicts, dtypes) is kept, everything else is one opaque value. It fails exactly where Python's
+ * unpickler fails for sure (stack or mark underflow, a memo key never stored); where it cannot tell what Python would
+ * see, a value becomes {@link #UNKNOWN}, and a global named by an unknown value is {@link PickleGlobal#UNRESOLVED}.
+ */
+final class PickleMachine {
+
+    /** Strings longer than this are not kept (no module or name is that long). */
+    static final int MAX_STRING = 256;
+    private static final int MAX_ITEMS = 16;
+    private static final int MAX_STACK = 1 << 20;
+    private static final int MAX_MEMO_KEYS = 1 << 24;
+    private static final int MAX_MEMO_VALUES = 1 << 16;
+    static final String JOBLIB_WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper";
+
+    /** A value nothing is known of but that it is not a string: numbers, bytes, lists, objects. */
+    static final Object OTHER = new Object();
+    /** A value that may be any string: the result of a call, a string too long or escaped, a lost memo entry. */
+    static final Object UNKNOWN = new Object();
+
+    /** A global as a value (a class or function on the stack). */
+    record Global(PickleGlobal global) {
+    }
+
+    /** The result of calling a global, kept for numpy's dtypes and joblib's array wrappers only. */
+    static final class Call {
+        final String callable;
+        final Object args;
+        Object state = OTHER;
+
+        Call(String callable, Object args) {
+            this.callable = callable;
+            this.args = args;
+        }
+    }
+
+    /** A dict, with its first few string keys kept. */
+    static final class Dict {
+        final Map<String, Object> entries = new LinkedHashMap<>();
+
+        void put(Object key, Object value) {
+            if (key instanceof String text && entries.size() < MAX_ITEMS) {
+                entries.put(text, value);
+            }
+        }
+    }
+
+    private final Python2Names python2;
+    private final Set<PickleGlobal> globals;
+    private final boolean joblibArrays;
+    private final List<Object> stack = new ArrayList<>();
+    private final List<Integer> marks = new ArrayList<>();
+    private final BitSet memoKeys = new BitSet();
+    private final BitSet memoUnknown = new BitSet();
+    private final Map<Long, Object> memoValues = new HashMap<>();
+    private int memoSize;
+    private boolean memoExact = true;
+    private int protocol;
+    private boolean imported;
+    private Call finishedWrapper;
+
+    /**
+     * @param globals      where every global imported is added
+     * @param joblibArrays whether a joblib array wrapper is followed by its array's bytes (joblib's own files)
+     */
+    PickleMachine(Python2Names python2, Set<PickleGlobal> globals, boolean joblibArrays) {
+        this.python2 = python2;
+        this.globals = globals;
+        this.joblibArrays = joblibArrays;
+    }
+
+    int protocol() {
+        return protocol;
+    }
+
+    /** Whether an opcode that imports (or could import) something was seen. */
+    boolean imported() {
+        return imported;
+    }
+
+    void protocol(long version) {
+        if (version > 5) {
+            throw new PickleScanner.Malformed("unsupported pickle protocol " + version);
+        }
+        protocol = (int) version;
+    }
+
+    void push(Object value) {
+        if (stack.size() >= MAX_STACK) {
+            throw new PickleScanner.Malformed("more than " + MAX_STACK + " values on the stack: too deep to check");
+        }
+        stack.add(value);
+    }
+
+    Object pop() {
+        if (stack.size() <= fence()) {
+            throw new PickleScanner.Malformed("stack underflow");
+        }
+        return stack.remove(stack.size() - 1);
+    }
+
+    Object top() {
+        if (stack.size() <= fence()) {
+            throw new PickleScanner.Malformed("stack underflow");
+        }
+        return stack.get(stack.size() - 1);
+    }
+
+    void mark() {
+        marks.add(stack.size());
+    }
+
+    /** POP: the top value, or the mark when nothing was pushed since it. */
+    void popOrMark() {
+        if (!marks.isEmpty() && marks.get(marks.size() - 1) == stack.size()) {
+            marks.remove(marks.size() - 1);
+        } else {
+            pop();
+        }
+    }
+
+    List<Object> popMark() {
+        if (marks.isEmpty()) {
+            throw new PickleScanner.Malformed("no MARK to pop to");
+        }
+        int at = marks.remove(marks.size() - 1);
+        List<Object> items = new ArrayList<>(stack.subList(at, stack.size()));
+        stack.subList(at, stack.size()).clear();
+        return items;
+    }
+
+    private int fence() {
+        return marks.isEmpty() ? 0 : marks.get(marks.size() - 1);
+    }
+
+    static Object tuple(List<Object> items) {
+        return items.size() <= MAX_ITEMS ? List.copyOf(items.stream().map(item -> item == null ? OTHER : item).toList()) : OTHER;
+    }
+
+    void global(String module, String name) {
+        PickleGlobal global = python2.map(protocol, module, name);
+        imported = true;
+        globals.add(global);
+        push(new Global(global));
+    }
+
+    /** A GLOBAL or INST whose lines the scanner could not keep or decode. */
+    void unresolvedGlobal() {
+        imported = true;
+        globals.add(PickleGlobal.UNRESOLVED);
+        push(UNKNOWN);
+    }
+
+    void stackGlobal() {
+        Object name = pop();
+        Object module = pop();
+        imported = true;
+        if (module instanceof String moduleName && name instanceof String globalName) {
+            global(moduleName, globalName);
+        } else {
+            globals.add(PickleGlobal.UNRESOLVED);
+            push(UNKNOWN);
+        }
+    }
+
+    void extension(long code) {
+        imported = true;
+        globals.add(PickleGlobal.extension(code));
+        push(UNKNOWN);
+    }
+
+    /** REDUCE, NEWOBJ and friends: calling a value; only dtypes and joblib wrappers are kept. */
+    void call(Object callable, Object args) {
+        if (callable instanceof Global global && keepsCalls(global.global().toString())) {
+            push(new Call(global.global().toString(), args));
+        } else {
+            push(UNKNOWN);
+        }
+    }
+
+    private static boolean keepsCalls(String global) {
+        return global.equals("numpy.dtype") || global.equals(JOBLIB_WRAPPER);
+    }
+
+    void build() {
+        Object state = pop();
+        Object target = top();
+        if (target instanceof Call call) {
+            call.state = state;
+            if (joblibArrays && call.callable.equals(JOBLIB_WRAPPER)) {
+                stack.set(stack.size() - 1, OTHER);
+                finishedWrapper = call;
+            }
+        }
+    }
+
+    /** The joblib array wrapper whose state the last BUILD set, whose array's bytes follow; cleared when taken. */
+    Call takeFinishedWrapper() {
+        Call wrapper = finishedWrapper;
+        finishedWrapper = null;
+        return wrapper;
+    }
+
+    void setItems(List<Object> items) {
+        if (items.size() % 2 != 0) {
+            throw new PickleScanner.Malformed("SETITEMS with an odd number of values");
+        }
+        Object target = top();
+        if (target instanceof Dict dict) {
+            for (int i = 0; i < items.size(); i += 2) {
+                dict.put(items.get(i), items.get(i + 1));
+            }
+        }
+    }
+
+    void put(long key) {
+        Object value = top();
+        if (key < 0 || key >= MAX_MEMO_KEYS) {
+            memoExact = false;
+            return;
+        }
+        int at = (int) key;
+        if (!memoKeys.get(at)) {
+            memoKeys.set(at);
+            memoSize++;
+        }
+        memoValues.remove(key);
+        memoUnknown.clear(at);
+        if (value == UNKNOWN || value != OTHER && memoValues.size() >= MAX_MEMO_VALUES) {
+            memoUnknown.set(at);
+        } else if (value != OTHER) {
+            memoValues.put(key, value);
+        }
+    }
+
+    /** PUT with a key Python would read but this scanner cannot parse. */
+    void putUnknown() {
+        top();
+        memoExact = false;
+    }
+
+    void memoize() {
+        if (!memoExact) {
+            top();
+            return;
+        }
+        put(memoSize);
+    }
+
+    void get(long key) {
+        if (memoExact && (key < 0 || key >= MAX_MEMO_KEYS || !memoKeys.get((int) key))) {
+            throw new PickleScanner.Malformed("memo key " + key + " was never stored");
+        }
+        if (!memoExact || memoUnknown.get((int) key)) {
+            push(UNKNOWN);
+            return;
+        }
+        Object value = memoValues.get(key);
+        push(value == null ? OTHER : value);
+    }
+
+    void getUnknown() {
+        push(UNKNOWN);
+    }
+}
