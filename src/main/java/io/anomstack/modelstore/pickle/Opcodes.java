@@ -24,6 +24,7 @@ final class Opcodes {
     static final int LEN8 = 12;
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,18}");
+    private static final Pattern PYTHON_INT = Pattern.compile("[+-]?[0-9](_?[0-9])*");
     private static final int[] ARGUMENT = new int[256];
 
     static {
@@ -221,7 +222,11 @@ final class Opcodes {
             }
             case 'c', 'i' -> {
                 String name = overflow ? null : PickleScanner.utf8(line, length);
-                if (name == null || firstLine == null) {
+                if (firstLine == null) {
+                    m.unresolvedGlobal();
+                } else if (name == null && !overflow) {
+                    throw new PickleScanner.Malformed("a global's name is not UTF-8");
+                } else if (name == null) {
                     m.unresolvedGlobal();
                 } else {
                     m.global(firstLine, name);
@@ -240,23 +245,47 @@ final class Opcodes {
         switch (opcode) {
             case 'X', 0x8c, 0x8d -> {
                 String text = payload == null ? null : PickleScanner.utf8(payload, length);
+                if (text == null && payload != null && !maySurrogate(payload, length)) {
+                    throw new PickleScanner.Malformed("a string that is not UTF-8");
+                }
                 m.push(text == null ? PickleMachine.UNKNOWN : text);
             }
             case 'T', 'U' -> {
-                String text = payload == null ? null : PickleScanner.ascii(payload, length);
-                m.push(text == null ? PickleMachine.UNKNOWN : text);
+                // Python 2 strings: ASCII by default (anything else fails), the same characters under latin1.
+                m.push(payload == null ? PickleMachine.UNKNOWN : new String(payload, 0, length, StandardCharsets.ISO_8859_1));
             }
             case 0x8a, 0x8b -> m.push(payload != null && length <= 8 ? littleEndianSigned(payload, length) : PickleMachine.OTHER);
             default -> m.push(PickleMachine.OTHER);
         }
     }
 
+    /** Python decodes with surrogatepass, so UTF-8 that Java refuses may still be a string: 0xED starts a surrogate. */
+    private static boolean maySurrogate(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if ((bytes[i] & 0xff) == 0xed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A line as Python's {@code int()} reads it: surrounding whitespace, a sign, digits with single underscores between
+     * them. A long, or {@link PickleMachine#OTHER} for an integer beyond a long or a line too long to keep.
+     *
+     * @throws PickleScanner.Malformed when Python's int() fails on it
+     */
     private static Object integer(String text, boolean longSuffix) {
         if (text == null) {
             return PickleMachine.OTHER;
         }
         String digits = longSuffix && text.endsWith("L") ? text.substring(0, text.length() - 1) : text;
-        return INTEGER.matcher(digits).matches() ? (Object) Long.parseLong(digits) : PickleMachine.OTHER;
+        digits = digits.replaceAll("^[ \\t\\n\\r\\x0b\\x0c]+|[ \\t\\n\\r\\x0b\\x0c]+$", "");
+        if (!PYTHON_INT.matcher(digits).matches()) {
+            throw new PickleScanner.Malformed("'" + digits + "' is not an integer");
+        }
+        String plain = digits.replace("_", "");
+        return INTEGER.matcher(plain).matches() ? (Object) Long.parseLong(plain) : PickleMachine.OTHER;
     }
 
     private static long littleEndianSigned(byte[] bytes, int length) {

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.pickle;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -18,6 +19,8 @@ final class PickleMachine {
 
     /** Strings longer than this are not kept (no module or name is that long). */
     static final int MAX_STRING = 256;
+    /** The longest file name (NAME_MAX) of common file systems: no module name part can be longer. */
+    static final int MAX_FILE_NAME = 255;
     private static final int MAX_ITEMS = 16;
     private static final int MAX_STACK = 1 << 20;
     private static final int MAX_MEMO_KEYS = 1 << 24;
@@ -84,7 +87,7 @@ final class PickleMachine {
         return protocol;
     }
 
-    /** Whether an opcode that imports (or could import) something was seen. */
+    /** Whether an opcode that imports a module (GLOBAL, INST, STACK_GLOBAL) was seen. */
     boolean imported() {
         return imported;
     }
@@ -149,6 +152,9 @@ final class PickleMachine {
     }
 
     void global(String module, String name) {
+        if (!importable(module)) {
+            throw new PickleScanner.Malformed("a module name no file can have");
+        }
         PickleGlobal global = python2.map(protocol, module, name);
         imported = true;
         globals.add(global);
@@ -162,26 +168,62 @@ final class PickleMachine {
         push(UNKNOWN);
     }
 
+    /** STACK_GLOBAL: Python requires two strings, and refuses anything known not to be one before importing. */
+    /**
+     * Whether Python's import could find a module of this name: dot-separated non-empty parts of at most 255 bytes
+     * without control characters, whitespace or path separators. Python fails on any other name before importing.
+     */
+    static boolean importable(String module) {
+        if (module.isEmpty() || module.startsWith(".") || module.endsWith(".") || module.contains("..")) {
+            return false;
+        }
+        for (String part : module.split("\\.")) {
+            if (part.getBytes(StandardCharsets.UTF_8).length > MAX_FILE_NAME) {
+                return false;
+            }
+        }
+        for (int i = 0; i < module.length(); i++) {
+            char c = module.charAt(i);
+            if (c < 0x21 || c == 0x7f || c == '/' || c == '\\' || Character.isWhitespace(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void stackGlobal() {
         Object name = pop();
         Object module = pop();
-        imported = true;
+        if (!(module instanceof String || module == UNKNOWN) || !(name instanceof String || name == UNKNOWN)) {
+            throw new PickleScanner.Malformed("STACK_GLOBAL on values that are not strings");
+        }
         if (module instanceof String moduleName && name instanceof String globalName) {
             global(moduleName, globalName);
         } else {
-            globals.add(PickleGlobal.UNRESOLVED);
-            push(UNKNOWN);
+            unresolvedGlobal();
         }
     }
 
+    /**
+     * EXT1/EXT2/EXT4: what a code imports is in the scorer's copyreg registry, empty in a standard Python (where the
+     * opcode fails), so it is listed, never allowed, but does not by itself make a failing stream a pickle.
+     */
     void extension(long code) {
-        imported = true;
+        if (code <= 0) {
+            throw new PickleScanner.Malformed("extension code " + code + " is not positive");
+        }
         globals.add(PickleGlobal.extension(code));
         push(UNKNOWN);
     }
 
-    /** REDUCE, NEWOBJ and friends: calling a value; only dtypes and joblib wrappers are kept. */
+    /**
+     * REDUCE, NEWOBJ and friends: calling a value (Python fails on None, numbers, strings, containers); only the results
+     * of dtypes and joblib wrappers are kept, any other may be anything, a string too.
+     */
     void call(Object callable, Object args) {
+        if (!(callable instanceof Global || callable instanceof Call || callable == UNKNOWN)) {
+            throw new PickleScanner.Malformed("a call of a value that cannot be called");
+        }
         if (callable instanceof Global global && keepsCalls(global.global().toString())) {
             push(new Call(global.global().toString(), args));
         } else {

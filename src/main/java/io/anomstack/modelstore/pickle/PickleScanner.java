@@ -40,6 +40,9 @@ public final class PickleScanner {
     private int lineLength;
     private boolean lineOverflow;
     private String firstLine;
+    private boolean secondLine;
+    private int segment;
+    private int longestSegment;
     private long remaining;
     private final byte[] payload = new byte[PickleMachine.MAX_STRING + 1];
     private int payloadLength;
@@ -112,7 +115,12 @@ public final class PickleScanner {
             }
             case LINE -> {
                 int i = at;
+                boolean moduleLine = Opcodes.argument(opcode) == Opcodes.TWO_LINES && !secondLine;
                 while (i < end && bytes[i] != '\n') {
+                    if (moduleLine) {
+                        segment = bytes[i] == '.' ? 0 : segment + 1;
+                        longestSegment = Math.max(longestSegment, segment);
+                    }
                     i++;
                 }
                 int n = i - at;
@@ -185,6 +193,9 @@ public final class PickleScanner {
                 lineLength = 0;
                 lineOverflow = false;
                 firstLine = null;
+                secondLine = false;
+                segment = 0;
+                longestSegment = 0;
                 state = State.LINE;
             }
             case Opcodes.INVALID -> throw new Malformed("invalid opcode 0x" + Integer.toHexString(code));
@@ -226,13 +237,18 @@ public final class PickleScanner {
     }
 
     private void lineComplete() {
-        if (Opcodes.argument(opcode) == Opcodes.TWO_LINES && firstLine == null) {
+        if (Opcodes.argument(opcode) == Opcodes.TWO_LINES && !secondLine) {
+            // Python decodes the module's line as UTF-8 and fails on anything else, before importing.
             firstLine = lineOverflow ? null : utf8(line, lineLength);
-            if (firstLine == null) {
-                firstLine = "";
-                lineOverflow = true;
+            if (firstLine == null && !lineOverflow) {
+                throw new Malformed("a global's module is not UTF-8");
             }
+            if (longestSegment > PickleMachine.MAX_FILE_NAME) {
+                throw new Malformed("a global's module has a part longer than any file name");
+            }
+            secondLine = true;
             lineLength = 0;
+            lineOverflow = false;
             return;
         }
         state = State.OPCODE;

@@ -34,6 +34,7 @@ class PickleScannerTest {
 
     @Test
     void joblibCompressedFilesOnnxZipAndRandomBytesAreNotPickles() {
+        // Random bytes fail where Python's unpickler fails too, before any import: never refused as malformed.
         byte[] compressed = PickleFixtures.bytes("legit", "isolation_forest.joblib.z");
         byte[] onnx = {0x08, 0x07, 0x12, 0x07, 'p', 'y', 't', 'o', 'r', 'c', 'h'};
         byte[] zip = "PK\u0003\u0004\u0014\u0000\u0000\u0000".getBytes(StandardCharsets.ISO_8859_1);
@@ -42,12 +43,11 @@ class PickleScannerTest {
             assertThat(PickleFixtures.scan(body, 4096, AllowList.defaults()).verdict()).isEqualTo(PickleVerdict.NOT_A_PICKLE);
         }
         Random random = new Random(17);
-        for (int i = 0; i < 2000; i++) {
-            byte[] body = new byte[1 + random.nextInt(4096)];
+        for (int i = 0; i < 20_000; i++) {
+            byte[] body = new byte[1 + random.nextInt(i % 100 == 0 ? 1 << 20 : 4096)];
             random.nextBytes(body);
-            PickleReport report = PickleFixtures.scan(body, 512, AllowList.defaults());
-            assertThat(report.verdict()).as("random body %d: %s", i, report)
-                    .isIn(PickleVerdict.NOT_A_PICKLE, PickleVerdict.MALFORMED, PickleVerdict.UNSAFE);
+            PickleReport report = PickleFixtures.scan(body, 8192, AllowList.defaults());
+            assertThat(report.verdict()).as("random body %d: %s", i, report).isEqualTo(PickleVerdict.NOT_A_PICKLE);
         }
     }
 }
