@@ -60,6 +60,6 @@ record JoblibArray(long bytes, boolean hasObjects) {
     }
 
     private static PickleScanner.Malformed unreadable(String why) {
-        return new PickleScanner.Malformed("a joblib array wrapper with " + why);
+        return new PickleScanner.Malformed("a joblib array wrapper with " + why, true);
     }
 }

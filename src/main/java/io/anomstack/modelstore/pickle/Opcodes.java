@@ -86,11 +86,11 @@ final class Opcodes {
     }
 
     /** A little-endian argument; 8-byte lengths beyond a long are negative and refused by the caller. */
-    static long decode(int argument, byte[] bytes) {
+    static long decode(int argument, byte[] bytes, int from) {
         int n = fixedBytes(argument);
         long value = 0;
         for (int i = n - 1; i >= 0; i--) {
-            value = value << 8 | bytes[i] & 0xff;
+            value = value << 8 | bytes[from + i] & 0xff;
         }
         if (argument == I4 || argument == LEN4_SIGNED) {
             value = (int) value;
@@ -102,7 +102,7 @@ final class Opcodes {
         switch (opcode) {
             case '(' -> m.mark();
             case '0' -> m.popOrMark();
-            case '1' -> m.popMark();
+            case '1' -> m.dropToMark();
             case '2' -> m.push(m.top());
             case 'N', ']', 0x88, 0x89, 0x8f -> m.push(PickleMachine.OTHER);
             case '}' -> m.push(new PickleMachine.Dict());
@@ -123,7 +123,7 @@ final class Opcodes {
                 m.top();
             }
             case 'e', 0x90 -> {
-                m.popMark();
+                m.dropToMark();
                 m.top();
             }
             case 'b' -> m.build();
@@ -140,7 +140,7 @@ final class Opcodes {
             }
             case 'u' -> m.setItems(m.popMark());
             case 'l', 0x91 -> {
-                m.popMark();
+                m.dropToMark();
                 m.push(PickleMachine.OTHER);
             }
             case 't' -> m.push(PickleMachine.tuple(m.popMark()));
@@ -168,7 +168,7 @@ final class Opcodes {
 
     static void executeFixed(int opcode, long value, PickleMachine m, IntConsumer protocolSeen) {
         switch (opcode) {
-            case 'J', 'K', 'M' -> m.push(value);
+            case 'J', 'K', 'M' -> m.push(PickleMachine.integer(value));
             case 'G' -> m.push(PickleMachine.OTHER);
             case 'h', 'j' -> m.get(value);
             case 'q', 'r' -> m.put(value);

@@ -2,6 +2,7 @@ package io.anomstack.modelstore.pickle;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +27,13 @@ final class PickleMachine {
     private static final int MAX_MEMO_KEYS = 1 << 24;
     private static final int MAX_MEMO_VALUES = 1 << 16;
     static final String JOBLIB_WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper";
+    private static final Long[] SMALL = new Long[1 << 16];
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = (long) i;
+        }
+    }
 
     /** A value nothing is known of but that it is not a string: numbers, bytes, lists, objects. */
     static final Object OTHER = new Object();
@@ -63,7 +71,8 @@ final class PickleMachine {
     private final Set<PickleGlobal> globals;
     private final boolean joblibArrays;
     private final List<Object> stack = new ArrayList<>();
-    private final List<Integer> marks = new ArrayList<>();
+    private int[] marks = new int[16];
+    private int markCount;
     private final BitSet memoKeys = new BitSet();
     private final BitSet memoUnknown = new BitSet();
     private final Map<Long, Object> memoValues = new HashMap<>();
@@ -101,7 +110,7 @@ final class PickleMachine {
 
     void push(Object value) {
         if (stack.size() >= MAX_STACK) {
-            throw new PickleScanner.Malformed("more than " + MAX_STACK + " values on the stack: too deep to check");
+            throw new PickleScanner.Malformed("more than " + MAX_STACK + " values on the stack: too deep to check", true);
         }
         stack.add(value);
     }
@@ -121,30 +130,51 @@ final class PickleMachine {
     }
 
     void mark() {
-        marks.add(stack.size());
+        if (markCount == marks.length) {
+            if (markCount >= MAX_STACK) {
+                throw new PickleScanner.Malformed("more than " + MAX_STACK + " marks: too deep to check", true);
+            }
+            marks = Arrays.copyOf(marks, markCount * 2);
+        }
+        marks[markCount++] = stack.size();
     }
 
     /** POP: the top value, or the mark when nothing was pushed since it. */
     void popOrMark() {
-        if (!marks.isEmpty() && marks.get(marks.size() - 1) == stack.size()) {
-            marks.remove(marks.size() - 1);
+        if (markCount > 0 && marks[markCount - 1] == stack.size()) {
+            markCount--;
         } else {
             pop();
         }
     }
 
     List<Object> popMark() {
-        if (marks.isEmpty()) {
-            throw new PickleScanner.Malformed("no MARK to pop to");
-        }
-        int at = marks.remove(marks.size() - 1);
+        int at = takeMark();
         List<Object> items = new ArrayList<>(stack.subList(at, stack.size()));
         stack.subList(at, stack.size()).clear();
         return items;
     }
 
+    /** POP_MARK, APPENDS and the like: the values down to the mark go, unread. */
+    void dropToMark() {
+        int at = takeMark();
+        stack.subList(at, stack.size()).clear();
+    }
+
+    private int takeMark() {
+        if (markCount == 0) {
+            throw new PickleScanner.Malformed("no MARK to pop to");
+        }
+        return marks[--markCount];
+    }
+
     private int fence() {
-        return marks.isEmpty() ? 0 : marks.get(marks.size() - 1);
+        return markCount == 0 ? 0 : marks[markCount - 1];
+    }
+
+    /** An int argument as a value; small ones shared. */
+    static Object integer(long value) {
+        return value >= 0 && value < SMALL.length ? SMALL[(int) value] : (Object) value;
     }
 
     static Object tuple(List<Object> items) {
@@ -245,6 +275,10 @@ final class PickleMachine {
                 finishedWrapper = call;
             }
         }
+    }
+
+    boolean wrapperFinished() {
+        return finishedWrapper != null;
     }
 
     /** The joblib array wrapper whose state the last BUILD set, whose array's bytes follow; cleared when taken. */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntConsumer;
 
 /**
  * Parses a pickle opcode by opcode as its bytes go by, in chunks of any size, and names every global it imports
@@ -18,16 +19,26 @@ public final class PickleScanner {
 
     private static final int MAX_LINE = 1024;
 
-    /** The stream is not a pickle this scanner (and Python) can read to its end. */
+    /** The stream is not a pickle this scanner can read to its end. */
     static final class Malformed extends RuntimeException {
+        /** Whether Python could read on where the scanner stopped (a limit of the scanner's own). */
+        final boolean beyondLimits;
+
+        /** Where Python's unpickler fails too. */
         Malformed(String message) {
+            this(message, false);
+        }
+
+        Malformed(String message, boolean beyondLimits) {
             super(message, null, false, false);
+            this.beyondLimits = beyondLimits;
         }
     }
 
     private enum State { OPCODE, FIXED, LINE, PAYLOAD, JOBLIB_PADDING, SKIP, FAILED }
 
     private final AllowList allowList;
+    private final IntConsumer protocolSeen = this::protocolSeen;
     private final Set<PickleGlobal> globals = new TreeSet<>();
     private PickleMachine machine;
     private PickleMachine outer;
@@ -52,6 +63,7 @@ public final class PickleScanner {
     private boolean anyImport;
     private Integer protocol;
     private String failure;
+    private boolean beyondLimits;
 
     public PickleScanner(AllowList allowList) {
         this.allowList = allowList;
@@ -68,6 +80,7 @@ public final class PickleScanner {
             }
         } catch (Malformed e) {
             fail(e.getMessage());
+            beyondLimits = e.beyondLimits;
         }
     }
 
@@ -79,7 +92,8 @@ public final class PickleScanner {
         anyImport |= machine.imported() || outer != null && outer.imported();
         List<String> names = globals.stream().map(PickleGlobal::toString).toList();
         if (failure != null) {
-            return anyImport
+            // Failing before any import means Python fails there too and runs nothing, unless the scanner gave up.
+            return anyImport || beyondLimits
                     ? new PickleReport(protocol, names, PickleVerdict.MALFORMED, List.of(), failure + " at byte " + offset)
                     : new PickleReport(null, List.of(), PickleVerdict.NOT_A_PICKLE, List.of(), null);
         }
@@ -99,9 +113,7 @@ public final class PickleScanner {
     private int step(byte[] bytes, int at, int end) {
         switch (state) {
             case OPCODE -> {
-                offset++;
-                startOpcode(bytes[at] & 0xff);
-                return at + 1;
+                return opcodes(bytes, at, end);
             }
             case FIXED -> {
                 int n = Math.min(fixedNeeded - fixedHave, end - at);
@@ -153,7 +165,7 @@ public final class PickleScanner {
                 offset++;
                 // Any byte below '(' is no opcode: a plain unpickler given this file stops here.
                 if (padding >= '(') {
-                    throw new Malformed("joblib array padding of " + padding + " bytes");
+                    throw new Malformed("joblib array padding of " + padding + " bytes", true);
                 }
                 remaining += padding;
                 state = remaining == 0 ? State.OPCODE : State.SKIP;
@@ -174,6 +186,34 @@ public final class PickleScanner {
         }
     }
 
+    /**
+     * Opcodes one after the other while each one's argument is short, fixed and wholly in this chunk (the common case,
+     * without a state change); the first other one starts its state.
+     */
+    private int opcodes(byte[] bytes, int from, int end) {
+        int at = from;
+        while (at < end && state == State.OPCODE) {
+            int code = bytes[at] & 0xff;
+            int argument = Opcodes.argument(code);
+            if (argument >= Opcodes.U1 && argument <= Opcodes.U8 && !stopped && outer == null) {
+                int n = Opcodes.fixedBytes(argument);
+                if (end - at > n) {
+                    opcode = code;
+                    started = true;
+                    offset += 1 + n;
+                    Opcodes.executeFixed(code, Opcodes.decode(argument, bytes, at + 1), machine, protocolSeen);
+                    afterOpcode();
+                    at += 1 + n;
+                    continue;
+                }
+            }
+            offset++;
+            startOpcode(code);
+            at++;
+        }
+        return at;
+    }
+
     private void startOpcode(int code) {
         if (stopped) {
             // Bytes after STOP: another pickle a second load() would read, judged as well.
@@ -184,7 +224,8 @@ public final class PickleScanner {
         started = true;
         opcode = code;
         if (outer != null && code >= 0x8c || outer != null && (code == 'B' || code == 'C')) {
-            throw new Malformed("opcode 0x" + Integer.toHexString(code) + " in a joblib object array (joblib writes those with protocol 2)");
+            throw new Malformed("opcode 0x" + Integer.toHexString(code) + " in a joblib object array (joblib writes those "
+                    + "with protocol 2)", true);
         }
         int argument = Opcodes.argument(code);
         switch (argument) {
@@ -209,7 +250,7 @@ public final class PickleScanner {
 
     private void fixedArgument() {
         int argument = Opcodes.argument(opcode);
-        long value = Opcodes.decode(argument, fixed);
+        long value = Opcodes.decode(argument, fixed, 0);
         if (Opcodes.isLength(argument)) {
             if (value < 0) {
                 throw new Malformed("negative length " + value);
@@ -223,13 +264,14 @@ public final class PickleScanner {
             return;
         }
         state = State.OPCODE;
-        Opcodes.executeFixed(opcode, value, machine, this::protocolSeen);
+        Opcodes.executeFixed(opcode, value, machine, protocolSeen);
         afterOpcode();
     }
 
     private void protocolSeen(int version) {
         if (outer != null && version > 2) {
-            throw new Malformed("protocol " + version + " in a joblib object array (joblib writes those with protocol 2)");
+            throw new Malformed("protocol " + version + " in a joblib object array (joblib writes those with protocol 2)",
+                    true);
         }
         if (protocol == null) {
             protocol = version;
@@ -284,10 +326,10 @@ public final class PickleScanner {
         if (protocol == null) {
             protocol = 0;
         }
-        PickleMachine.Call wrapper = machine.takeFinishedWrapper();
-        if (wrapper == null) {
+        if (!machine.wrapperFinished()) {
             return;
         }
+        PickleMachine.Call wrapper = machine.takeFinishedWrapper();
         JoblibArray array = JoblibArray.of(wrapper);
         if (array.hasObjects()) {
             outer = machine;

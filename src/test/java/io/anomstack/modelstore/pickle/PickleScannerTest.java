@@ -50,4 +50,21 @@ class PickleScannerTest {
             assertThat(report.verdict()).as("random body %d: %s", i, report).isEqualTo(PickleVerdict.NOT_A_PICKLE);
         }
     }
+
+    @Test
+    void aPickleTooDeepToCheckIsRefusedEvenBeforeItsFirstImport() {
+        int values = (1 << 20) + 1;
+        byte[] head = {(byte) 0x80, 4};
+        byte[] tail = "cos\nsystem\n)R.".getBytes(StandardCharsets.US_ASCII);
+        byte[] body = new byte[head.length + values + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        java.util.Arrays.fill(body, head.length, head.length + values, (byte) 'N');
+        System.arraycopy(tail, 0, body, head.length + values, tail.length);
+
+        PickleReport report = PickleFixtures.scan(body, 65536, AllowList.defaults());
+
+        assertThat(report.verdict()).as("Python reads on where the scanner gives up: %s", report)
+                .isEqualTo(PickleVerdict.MALFORMED);
+        assertThat(report.reason()).contains("too deep to check");
+    }
 }
