@@ -1,6 +1,7 @@
 """Model safety in the client: the restricted unpickler refuses the hostile corpus the service refuses, even for a
 model the service stored unscanned, and the drop-in records and checks the training environment."""
 
+import contextlib
 import csv
 import glob
 import io
@@ -13,7 +14,7 @@ import uuid
 import warnings
 from unittest import mock
 
-from anomstack_model_store import ModelStoreClient, anomstack, safe_pickle
+from anomstack_model_store import ModelStoreClient, anomstack, cli, safe_pickle
 from anomstack_model_store.errors import TrainingEnvironmentWarning, UnsafePickle
 from anomstack_model_store.client import API_KEY_ENV
 from service import ServiceProcess
@@ -168,6 +169,10 @@ class DropInSafetyTest(unittest.TestCase):
         self.assertEqual(trained, described.metadata["training_environment"])
         self.assertEqual("builtins.dict", described.metadata["model_class"])
         self.assertEqual("allowed", described.raw["pickle"]["verdict"])
+        listed = io.StringIO()
+        with contextlib.redirect_stdout(listed):
+            self.assertEqual(0, cli.main(["--url", service.url, "--api-key", KEY, "versions", "enforced", self.metric]))
+        self.assertIn("pickle=allowed  sklearn=1.2.1  pyod=2.0.5", listed.getvalue())
 
         scorer = dict(trained, sklearn="1.5.0")
         with mock.patch.object(anomstack, "training_environment", return_value=scorer), \
