@@ -152,6 +152,9 @@ class PickleUploadIT {
         assertThat(json(reported.body()).get("pickle").get("verdict").asString()).isEqualTo("unsafe");
         assertThat(strings(json(reported.body()).get("pickle").get("globals"))).containsExactly("os.system");
 
+        assertThat(client.getJson("/api/v1/models/reported/policy").get("pickle").get("policy").asString()).isEqualTo("report");
+        assertThat(client.getJson("/api/v1/models/enforced/policy").get("pickle").get("policy").asString()).isEqualTo("enforce");
+
         HttpResponse<String> unchecked = client.uploadRaw("unchecked", "cpu", null, hostile, null);
         assertThat(unchecked.statusCode()).as(unchecked.body()).isEqualTo(201);
         assertThat(json(unchecked.body()).get("pickle").get("verdict").asString()).isEqualTo("unchecked");
@@ -164,6 +167,8 @@ class PickleUploadIT {
         assertThat(client.uploadRaw("enforced", "custom", null, custom, null).statusCode()).isEqualTo(422);
         HttpResponse<String> allowed = client.uploadRaw("custom", "cpu", null, custom, null);
         assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(201);
+        assertThat(strings(client.getJson("/api/v1/models/custom/policy").get("pickle").get("allow")))
+                .containsExactly("mycompany.detectors.*");
         assertThat(json(allowed.body()).get("pickle").get("verdict").asString()).isEqualTo("allowed");
         byte[] function = pickleOf("mycompany.detectors.seasonal", "load_weights");
         assertThat(client.uploadRaw("custom", "cpu", null, function, null).statusCode())
