@@ -59,6 +59,7 @@ public final class PickleScanner {
     private int payloadLength;
     private long offset;
     private boolean started;
+    private int completed;
     private boolean stopped;
     private boolean anyImport;
     private Integer protocol;
@@ -81,6 +82,10 @@ public final class PickleScanner {
         } catch (Malformed e) {
             fail(e.getMessage());
             beyondLimits = e.beyondLimits;
+        } catch (RuntimeException e) {
+            // A stream this scanner cannot follow is refused, never waved through.
+            fail("a stream this scanner cannot follow (" + e + ")");
+            beyondLimits = true;
         }
     }
 
@@ -89,7 +94,13 @@ public final class PickleScanner {
         if (state != State.FAILED && !(stopped && state == State.OPCODE && outer == null)) {
             fail(started ? "the stream ends before its STOP opcode (truncated)" : "the body is empty");
         }
-        anyImport |= machine.imported() || outer != null && outer.imported();
+        boolean failingPartImported = machine.imported() || outer != null && outer.imported();
+        if (failure != null && completed > 0 && !failingPartImported && !beyondLimits) {
+            // Bytes after a complete pickle that fail before importing anything: load() never reads them, and a
+            // second load() would fail on them before running anything.
+            failure = null;
+        }
+        anyImport |= failingPartImported;
         List<String> names = globals.stream().map(PickleGlobal::toString).toList();
         if (failure != null) {
             // Failing before any import means Python fails there too and runs nothing, unless the scanner gave up.
@@ -218,6 +229,7 @@ public final class PickleScanner {
         if (stopped) {
             // Bytes after STOP: another pickle a second load() would read, judged as well.
             stopped = false;
+            completed++;
             anyImport |= machine.imported();
             machine = new PickleMachine(Python2Names.cpython(), globals, true);
         }
