@@ -202,10 +202,10 @@ final class Opcodes {
                 }
                 String inner = text == null ? null : PickleScanner.ascii(line, length - 1);
                 m.push(inner == null || inner.indexOf('\\') >= 0 || inner.length() - 1 > PickleMachine.MAX_STRING
-                        ? PickleMachine.UNKNOWN : inner.substring(1));
+                        ? PickleMachine.UNKNOWN : m.string(inner.substring(1)));
             }
             case 'V' -> m.push(text == null || text.indexOf('\\') >= 0 || text.length() > PickleMachine.MAX_STRING
-                    ? PickleMachine.UNKNOWN : text);
+                    ? PickleMachine.UNKNOWN : m.string(text));
             case 'g', 'p' -> {
                 Object key = integer(text, false);
                 if (key instanceof Long index) {
@@ -248,11 +248,12 @@ final class Opcodes {
                 if (text == null && payload != null && !maySurrogate(payload, length)) {
                     throw new PickleScanner.Malformed("a string that is not UTF-8");
                 }
-                m.push(text == null ? PickleMachine.UNKNOWN : text);
+                m.push(text == null ? PickleMachine.UNKNOWN : m.string(text));
             }
             case 'T', 'U' -> {
                 // Python 2 strings: ASCII by default (anything else fails), the same characters under latin1.
-                m.push(payload == null ? PickleMachine.UNKNOWN : new String(payload, 0, length, StandardCharsets.ISO_8859_1));
+                m.push(payload == null ? PickleMachine.UNKNOWN
+                        : m.string(new String(payload, 0, length, StandardCharsets.ISO_8859_1)));
             }
             case 0x8a, 0x8b -> m.push(payload != null && length <= 8 ? littleEndianSigned(payload, length) : PickleMachine.OTHER);
             default -> m.push(PickleMachine.OTHER);

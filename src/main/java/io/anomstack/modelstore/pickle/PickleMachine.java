@@ -23,7 +23,12 @@ final class PickleMachine {
     /** The longest file name (NAME_MAX) of common file systems: no module name part can be longer. */
     static final int MAX_FILE_NAME = 255;
     private static final int MAX_ITEMS = 16;
-    private static final int MAX_STACK = 1 << 20;
+    /** Real pickles stay a few thousand values deep (pickle writes lists in batches of 1000). */
+    static final int MAX_STACK = 100_000;
+    /** Characters of strings kept at once; later strings are unknown (and name no global the scan allows). */
+    static final long MAX_KEPT_CHARS = 8L << 20;
+    /** Distinct globals one pickle may import; real models import a few dozen. */
+    static final int MAX_GLOBALS = 10_000;
     private static final int MAX_MEMO_KEYS = 1 << 24;
     private static final int MAX_MEMO_VALUES = 1 << 16;
     static final String JOBLIB_WRAPPER = "joblib.numpy_pickle.NumpyArrayWrapper";
@@ -79,6 +84,7 @@ final class PickleMachine {
     private int memoSize;
     private boolean memoExact = true;
     private int protocol;
+    private long keptChars;
     private boolean imported;
     private Call finishedWrapper;
 
@@ -177,8 +183,12 @@ final class PickleMachine {
         return value >= 0 && value < SMALL.length ? SMALL[(int) value] : (Object) value;
     }
 
+    /** A tuple, kept when it is short and holds something known (a shape, a dtype's arguments and state). */
     static Object tuple(List<Object> items) {
-        return items.size() <= MAX_ITEMS ? List.copyOf(items.stream().map(item -> item == null ? OTHER : item).toList()) : OTHER;
+        if (items.size() > MAX_ITEMS || items.stream().allMatch(item -> item == OTHER)) {
+            return items.isEmpty() ? List.of() : OTHER;
+        }
+        return List.copyOf(items);
     }
 
     void global(String module, String name) {
@@ -187,14 +197,26 @@ final class PickleMachine {
         }
         PickleGlobal global = python2.map(protocol, module, name);
         imported = true;
-        globals.add(global);
+        add(global);
         push(new Global(global));
+    }
+
+    private void add(PickleGlobal global) {
+        if (globals.add(global) && globals.size() > MAX_GLOBALS) {
+            throw new PickleScanner.Malformed("more than " + MAX_GLOBALS + " distinct globals: too many to check", true);
+        }
+    }
+
+    /** A string to push: itself while the strings kept stay within their budget, {@link #UNKNOWN} after. */
+    Object string(String text) {
+        keptChars += text.length();
+        return keptChars > MAX_KEPT_CHARS ? UNKNOWN : text;
     }
 
     /** A GLOBAL or INST whose lines the scanner could not keep or decode. */
     void unresolvedGlobal() {
         imported = true;
-        globals.add(PickleGlobal.UNRESOLVED);
+        add(PickleGlobal.UNRESOLVED);
         push(UNKNOWN);
     }
 
@@ -242,7 +264,7 @@ final class PickleMachine {
         if (code <= 0) {
             throw new PickleScanner.Malformed("extension code " + code + " is not positive");
         }
-        globals.add(PickleGlobal.extension(code));
+        add(PickleGlobal.extension(code));
         push(UNKNOWN);
     }
 

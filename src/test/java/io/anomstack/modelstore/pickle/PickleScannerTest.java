@@ -56,7 +56,7 @@ class PickleScannerTest {
 
     @Test
     void aPickleTooDeepToCheckIsRefusedEvenBeforeItsFirstImport() {
-        int values = (1 << 20) + 1;
+        int values = PickleMachine.MAX_STACK + 1;
         byte[] head = {(byte) 0x80, 4};
         byte[] tail = "cos\nsystem\n)R.".getBytes(StandardCharsets.US_ASCII);
         byte[] body = new byte[head.length + values + tail.length];
