@@ -7,10 +7,12 @@ replacement of Anomstack's ``save_models`` / ``load_model``.
 from .client import DownloadedModel, ModelStoreClient, ModelVersion
 from .errors import (BadRequest, Conflict, ConnectionFailed, Forbidden, IntegrityError, InvalidName, ModelStoreError,
                      ModelTooLarge, NotFound, ServerError, ServiceUnavailable, StaleModelWarning, TooManyRequests,
-                     Unauthorized)
+                     TrainingEnvironmentWarning, Unauthorized, UnsafePickle)
+from .safe_pickle import RestrictedUnpickler, UnsafePickleError
 
 __version__ = "0.1.0"
 
 __all__ = ["ModelStoreClient", "ModelVersion", "DownloadedModel", "ModelStoreError", "BadRequest", "InvalidName",
            "Unauthorized", "Forbidden", "NotFound", "Conflict", "ModelTooLarge", "IntegrityError", "TooManyRequests",
-           "ServiceUnavailable", "ServerError", "ConnectionFailed", "StaleModelWarning"]
+           "ServiceUnavailable", "ServerError", "ConnectionFailed", "StaleModelWarning", "UnsafePickle",
+           "TrainingEnvironmentWarning", "RestrictedUnpickler", "UnsafePickleError"]

@@ -118,6 +118,27 @@ class DownloadCache:
         _remove(cached.path)
         return False
 
+    def remember_descriptor(self, sha256: str, descriptor: Dict[str, Any]) -> None:
+        """Keeps the descriptor of the model with this SHA-256, for loading its cached copy through an outage."""
+        os.makedirs(os.path.join(self.directory, "descriptors"), exist_ok=True)
+        path = self._descriptor_path(sha256)
+        f = tempfile.NamedTemporaryFile("w", dir=self.directory, prefix=".descriptor-", suffix=".json", delete=False,
+                                        encoding="utf-8")
+        with f:
+            json.dump(descriptor, f)
+        os.replace(f.name, path)
+
+    def descriptor(self, sha256: str) -> Optional[Dict[str, Any]]:
+        """The descriptor kept for the model with this SHA-256, if any."""
+        try:
+            with open(self._descriptor_path(sha256), encoding="utf-8") as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+
+    def _descriptor_path(self, sha256: str) -> str:
+        return os.path.join(self.directory, "descriptors", sha256 + ".json")
+
     def forget(self, url: str) -> None:
         _remove(self._entry_path(url))
 

@@ -89,8 +89,18 @@ def _versions(client: ModelStoreClient, args: argparse.Namespace) -> int:
         return 0
     for version in versions:
         print(f"{version.version}  {version.created_at:30}  {version.size_bytes:>14}  {version.sha256}"
-              + ("  pinned" if version.pinned else ""))
+              + _safety(version) + ("  pinned" if version.pinned else ""))
     return 0
+
+
+def _safety(version) -> str:
+    """The pickle verdict and the scikit-learn and PyOD versions the model was trained with, when known."""
+    verdict = (version.raw.get("pickle") or {}).get("verdict")
+    trained = version.metadata.get("training_environment") if isinstance(version.metadata, dict) else None
+    trained = trained if isinstance(trained, dict) else {}
+    fields = [f"pickle={verdict}"] if verdict else []
+    fields += [f"{name}={trained[name]}" for name in ("sklearn", "pyod") if trained.get(name)]
+    return "".join("  " + field for field in fields)
 
 
 def _rollback(client: ModelStoreClient, args: argparse.Namespace) -> int:

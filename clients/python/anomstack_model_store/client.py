@@ -195,6 +195,21 @@ class ModelStoreClient:
                 else _model_path(batch, metric, "latest", "metadata"))
         return ModelVersion.from_json(self._json("GET", path, {"tag": _tag(tag)}))
 
+    def describe_downloaded(self, batch: str, metric: str, downloaded: DownloadedModel,
+                            tag: Optional[str] = None) -> ModelVersion:
+        """The descriptor of a downloaded version (its pickle scan, its metadata); through an outage the one kept
+        when that copy was last described, so that a stale copy is judged as it was when it was fresh."""
+        try:
+            described = self.describe(batch, metric, downloaded.version, tag=tag)
+        except ModelStoreError as error:
+            kept = self._cache.descriptor(downloaded.sha256) if _outage(error) else None
+            if kept is None:
+                raise
+            return ModelVersion.from_json(kept)
+        if described.sha256 == downloaded.sha256:
+            self._cache.remember_descriptor(downloaded.sha256, described.raw)
+        return described
+
     def list_versions(self, batch: str, metric: str, tag: Optional[str] = None, limit: Optional[int] = None,
                       page_size: int = 100) -> List[ModelVersion]:
         """The versions of a model, newest first: all of them (following the pages' cursors), or the first ``limit``."""

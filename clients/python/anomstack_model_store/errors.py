@@ -62,6 +62,16 @@ class IntegrityError(ModelStoreError):
     """The model's SHA-256 is not the expected one: 422 from the service on upload, or found by the client."""
 
 
+class UnsafePickle(ModelStoreError):
+    """422 ``unsafe-pickle`` on upload: the model pickle imports something outside the batch's allow-list (named in
+    ``refused_globals``), or does not parse to its end; nothing was stored. Also raised by ``load_model`` for a version
+    whose scan verdict is not ``allowed`` (then ``status`` is None)."""
+
+    @property
+    def refused_globals(self):
+        return list(self.problem.get("refused_globals") or [])
+
+
 class TooManyRequests(ModelStoreError):
     """429: the service receives too many uploads; ``retry_after`` is the seconds it asked to wait."""
 
@@ -79,6 +89,11 @@ class ConnectionFailed(ModelStoreError):
 
     def __init__(self, detail: str):
         super().__init__(None, "Connection failed", detail)
+
+
+class TrainingEnvironmentWarning(UserWarning):
+    """The model was trained with another minor version of scikit-learn or PyOD than the scorer has: unpickling
+    across versions is not supported by scikit-learn and may fail or give other scores."""
 
 
 class StaleModelWarning(UserWarning):
@@ -104,6 +119,8 @@ def error_from_response(status: int, reason: str, content_type: str, body: bytes
     problem_type = problem.get("type")
     if status == 400 and problem_type == PROBLEM_TYPE_BASE + "invalid-name":
         cls = InvalidName
+    elif status == 422 and problem_type == PROBLEM_TYPE_BASE + "unsafe-pickle":
+        cls = UnsafePickle
     else:
         cls = _BY_STATUS.get(status, ServerError if status >= 500 else ModelStoreError)
     detail = problem.get("detail") if problem else body[:500].decode("utf-8", "replace").strip()

@@ -15,14 +15,16 @@ STARTUP_TIMEOUT = 180
 
 class ServiceProcess:
     """``java -jar $MODELSTORE_JAR`` on a free port with its data in a temporary directory and the given API keys
-    (name → (key, role)), configured through the environment as an operator would."""
+    (name → (key, role)), configured through the environment as an operator would (``environment`` adds to it)."""
 
-    def __init__(self, api_keys):
+    def __init__(self, api_keys, environment=None):
         self.jar = os.environ.get("MODELSTORE_JAR")
         if not self.jar or not os.path.isfile(self.jar):
             raise RuntimeError("Set MODELSTORE_JAR to the service's executable jar (./mvnw package -DskipTests builds "
                                f"target/anomstack-model-store-*.jar); it is {self.jar!r}.")
         self.api_keys = api_keys
+        # The tests' own model classes are allowed; a test may set more of the service's environment.
+        self.environment = {"MODELSTORE_PICKLE_ALLOW": "test_model_store.*", **(environment or {})}
         self.directory = tempfile.mkdtemp(prefix="modelstore-python-tests-")
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -31,6 +33,7 @@ class ServiceProcess:
 
     def start(self) -> "ServiceProcess":
         env = dict(os.environ)
+        env.update(self.environment)
         for index, (name, (key, role)) in enumerate(sorted(self.api_keys.items())):
             prefix = f"MODELSTORE_SECURITY_APIKEYS_{index}_"
             env[prefix + "NAME"] = name

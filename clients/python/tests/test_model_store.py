@@ -507,7 +507,8 @@ class AnomstackDropInTest(unittest.TestCase):
 
     def setUp(self):
         environment = mock.patch.dict(os.environ, {API_KEY_ENV: ADMIN_KEY,
-                                                   "ANOMSTACK_MODEL_STORE_CACHE_DIR": tempfile.mkdtemp(dir=scratch)})
+                                                   "ANOMSTACK_MODEL_STORE_CACHE_DIR": tempfile.mkdtemp(dir=scratch),
+                                                   "ANOMSTACK_MODEL_STORE_PICKLE_ALLOW": f"{__name__}.*"})
         environment.start()
         self.addCleanup(environment.stop)
         self.model_path = "modelstore://" + service.url[len("http://"):]
@@ -551,7 +552,8 @@ class OutageTest(unittest.TestCase):
             model_path = "modelstore://" + own.url[len("http://"):]
             cache_dir = tempfile.mkdtemp(dir=scratch)
             detector = ThresholdDetector(0.99, [0.5, 0.5])
-            with mock.patch.dict(os.environ, {API_KEY_ENV: ADMIN_KEY, "ANOMSTACK_MODEL_STORE_CACHE_DIR": cache_dir}):
+            with mock.patch.dict(os.environ, {API_KEY_ENV: ADMIN_KEY, "ANOMSTACK_MODEL_STORE_CACHE_DIR": cache_dir,
+                                              "ANOMSTACK_MODEL_STORE_PICKLE_ALLOW": f"{__name__}.*"}):
                 anomstack.save_models([("cpu", detector, "tag")], model_path, "outage")
                 self.assertEqual(detector, anomstack.load_model("cpu", model_path, "outage", "tag"))
                 version = ModelStoreClient(own.url, ADMIN_KEY, cache_dir=cache_dir).download_latest(

@@ -33,7 +33,7 @@ HOUR = 3600.0
 
 
 class StubService:
-    """Serves ``model`` as the latest version of every model; ``answer`` switches it to an error status (with
+    """Serves ``model`` as the latest version of every model (and its descriptor); ``answer`` switches it to an error status (with
     Retry-After: 0), to ``"broken"`` (a 200 whose body stops short), or back to None (serve the model)."""
 
     def __init__(self, model=b"model bytes", version="20250101_000000"):
@@ -47,7 +47,9 @@ class StubService:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 stub.requests += 1
-                if stub.answer is None:
+                if stub.answer is None and self.path.split("?")[0].endswith("/metadata"):
+                    self.serve_descriptor()
+                elif stub.answer is None:
                     self.serve_model()
                 elif stub.answer == "broken":
                     self.send_response(200)
@@ -67,6 +69,17 @@ class StubService:
                 self.send_response(200)
                 self.model_headers(len(stub.model))
                 self.wfile.write(stub.model)
+
+            def serve_descriptor(self):
+                """What the service says of the model: a plain pickle its upload scan allowed."""
+                body = json.dumps({"batch": "batch", "metric": "cpu", "version": stub.version,
+                                   "sha256": hashlib.sha256(stub.model).hexdigest(), "size_bytes": len(stub.model),
+                                   "metadata": {}, "pickle": {"protocol": 4, "globals": [], "verdict": "allowed"}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
             def model_headers(self, length):
                 digest = stub.announced_sha256 or hashlib.sha256(stub.model).hexdigest()

@@ -75,6 +75,13 @@ function encryptionText(encryption) {
   return `${encryption.algorithm}${key}${encryption.bucket_key ? ', bucket key' : ''}`;
 }
 
+// The upload scan: its verdict, protocol and the globals the pickle imports (docs/model-safety.md).
+function pickleText(pickle) {
+  const protocol = pickle.protocol === undefined || pickle.protocol === null ? '' : `, protocol ${pickle.protocol}`;
+  const globals = pickle.globals && pickle.globals.length ? `: ${pickle.globals.join(', ')}` : '';
+  return `${pickle.verdict}${protocol}${globals}`;
+}
+
 function details(version) {
   return h('details', {},
     h('summary', {}, 'Details', h('span', { class: 'visually-hidden' }, ` of version ${version.version}`)),
@@ -82,7 +89,8 @@ function details(version) {
       h('dt', {}, 'SHA-256'), h('dd', { class: 'hash' }, version.sha256),
       h('dt', {}, 'Object'), h('dd', { class: 'hash' }, `s3://${version.bucket}/${version.key}`),
       h('dt', {}, 'Content type'), h('dd', {}, version.content_type),
-      version.idempotency_key ? [h('dt', {}, 'Idempotency key'), h('dd', {}, version.idempotency_key)] : []),
+      version.idempotency_key ? [h('dt', {}, 'Idempotency key'), h('dd', {}, version.idempotency_key)] : [],
+      version.pickle ? [h('dt', {}, 'Pickle scan'), h('dd', {}, pickleText(version.pickle))] : []),
     h('p', { class: 'metadata-heading' }, 'Metadata (as uploaded; the training environment, where recorded)'),
     metadataList(version.metadata));
 }

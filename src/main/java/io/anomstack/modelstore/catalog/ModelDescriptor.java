@@ -14,7 +14,7 @@ import java.util.Map;
  */
 @JsonPropertyOrder({"batch", "metric", "tag", "version", "created_at", "size_bytes", "stored_bytes", "sha256",
         "content_type", "content_encoding", "storage_class", "encryption", "bucket", "key", "metadata", "idempotency_key",
-        "pinned", "archive"})
+        "pickle", "pinned", "archive"})
 @Schema(description = "One stored model version")
 public record ModelDescriptor(
         @Schema(example = "my_batch") String batch,
@@ -37,6 +37,10 @@ public record ModelDescriptor(
         @Schema(description = "The Idempotency-Key the upload was sent with, if any", nullable = true, example = "3f9c2a61-5d7e-4b8a-9a0e-1c2d3e4f5a6b")
         String idempotencyKey,
         @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(description = "The pickle scan at upload: protocol, imported globals and verdict (absent on versions stored "
+                + "before scanning existed)", nullable = true)
+        PickleCheck pickle,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
         @Schema(description = "Only on latest: whether a rollback pinned this older version as latest (until a newer upload)",
                 nullable = true)
         Boolean pinned,
@@ -51,26 +55,35 @@ public record ModelDescriptor(
                            String storageClass, Encryption encryption, String bucket, String key,
                            Map<String, Object> metadata, String idempotencyKey) {
         this(batch, metric, tag, version, createdAt, sizeBytes, storedBytes, sha256, contentType, contentEncoding,
-                storageClass, encryption, bucket, key, metadata, idempotencyKey, null, null);
+                storageClass, encryption, bucket, key, metadata, idempotencyKey, null, null, null);
+    }
+
+    /** A new version's descriptor, with its pickle scan. */
+    public ModelDescriptor(String batch, String metric, String tag, String version, Instant createdAt, long sizeBytes,
+                           long storedBytes, String sha256, String contentType, String contentEncoding,
+                           String storageClass, Encryption encryption, String bucket, String key,
+                           Map<String, Object> metadata, String idempotencyKey, PickleCheck pickle) {
+        this(batch, metric, tag, version, createdAt, sizeBytes, storedBytes, sha256, contentType, contentEncoding,
+                storageClass, encryption, bucket, key, metadata, idempotencyKey, pickle, null, null);
     }
 
     /** This descriptor as latest, pinned there by a rollback or not. */
     public ModelDescriptor asLatest(boolean pinnedByRollback) {
         return new ModelDescriptor(batch, metric, tag, version, createdAt, sizeBytes, storedBytes, sha256, contentType,
-                contentEncoding, storageClass, encryption, bucket, key, metadata, idempotencyKey, pinnedByRollback, null);
+                contentEncoding, storageClass, encryption, bucket, key, metadata, idempotencyKey, pickle, pinnedByRollback, null);
     }
 
     /** This descriptor without latest's pin flag or live archive state: the version's own description, as stored. */
     public ModelDescriptor asVersion() {
         return pinned == null && archive == null ? this : new ModelDescriptor(batch, metric, tag, version, createdAt,
                 sizeBytes, storedBytes, sha256, contentType, contentEncoding, storageClass, encryption, bucket, key, metadata,
-                idempotencyKey);
+                idempotencyKey, pickle);
     }
 
     /** This version's descriptor with the model object's live archive state. */
     public ModelDescriptor withArchive(ArchiveState state) {
         return new ModelDescriptor(batch, metric, tag, version, createdAt, sizeBytes, storedBytes, sha256, contentType,
-                contentEncoding, storageClass, encryption, bucket, key, metadata, idempotencyKey, pinned, state);
+                contentEncoding, storageClass, encryption, bucket, key, metadata, idempotencyKey, pickle, pinned, state);
     }
 
     public ModelRef ref() {

@@ -50,5 +50,6 @@ record BatchFile(Path path, @Nullable String batch, int batchLine, @Nullable Ove
         /** Whether {@code retention.max_age_days} is given; {@code maxAgeDays} {@code null} then means no limit. */
         boolean maxAgeDaysSet;
         @Nullable Integer maxAgeDays;
+        @Nullable PickleSettings pickle;
     }
 }

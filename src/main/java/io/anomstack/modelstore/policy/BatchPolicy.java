@@ -26,11 +26,21 @@ import java.util.Objects;
  * @param compression  how model bodies are compressed
  * @param retention    how many versions are kept
  * @param source       the YAML file this policy comes from; {@code null} when it is the service's defaults
+ * @param pickle       the file's {@code pickle} settings; {@code null}: the service's pickle policy
  */
 public record BatchPolicy(String batch, @Nullable String bucket, String prefix, String region,
                           @Nullable ServerSideEncryption encryption, @Nullable String kmsKeyId, @Nullable Boolean bucketKey,
                           StorageClass storageClass, ModelEncoding compression, @Nullable RetentionRule retention,
-                          @Nullable Path source) {
+                          @Nullable Path source, @Nullable PickleSettings pickle) {
+
+    /** A policy that leaves pickles to the service's policy. */
+    public BatchPolicy(String batch, @Nullable String bucket, String prefix, String region,
+                       @Nullable ServerSideEncryption encryption, @Nullable String kmsKeyId, @Nullable Boolean bucketKey,
+                       StorageClass storageClass, ModelEncoding compression, @Nullable RetentionRule retention,
+                       @Nullable Path source) {
+        this(batch, bucket, prefix, region, encryption, kmsKeyId, bucketKey, storageClass, compression, retention, source,
+                null);
+    }
 
     public BatchPolicy {
         Objects.requireNonNull(batch, "batch");

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.policy;
 
+import io.anomstack.modelstore.pickle.PicklePolicy;
 import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.storage.S3StorageProperties;
 import io.anomstack.modelstore.storage.BatchPlacement;
@@ -11,8 +12,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -53,6 +56,26 @@ class BatchPolicyConfiguration {
             return new ObjectSettings(policy.storageClass(), encrypt ? policy.encryption() : null,
                     encrypt ? policy.kmsKeyId() : null, encrypt ? policy.bucketKey() : null, policy.compression());
         };
+    }
+
+    /**
+     * Each batch's pickle check: its file's {@code model_store_params.pickle} over the service's
+     * ({@code MODELSTORE_PICKLE_POLICY}, {@code MODELSTORE_PICKLE_ALLOW}).
+     */
+    @Bean
+    PicklePolicy.PerBatch picklePolicyPerBatch(BatchPolicies policies, PickleProperties pickle) {
+        PicklePolicy service = pickle.toPolicy();
+        Map<String, PicklePolicy> perBatch = new HashMap<>();
+        policies.configuredPolicies().stream().filter(policy -> policy.pickle() != null).forEach(policy -> {
+            PicklePolicy own = policy.pickle().over(service);
+            perBatch.put(policy.batch(), own);
+            log.info("Batch {} ({}) checks pickles with policy {}.", policy.batch(), policy.source(), own.mode().token());
+        });
+        if (service.mode() != PicklePolicy.Mode.ENFORCE) {
+            log.warn("MODELSTORE_PICKLE_POLICY is {}: pickles outside the allow-list are stored, and scorers that unpickle "
+                    + "them run what they import (docs/model-safety.md).", service.mode().token());
+        }
+        return batch -> perBatch.getOrDefault(batch, service);
     }
 
     /**

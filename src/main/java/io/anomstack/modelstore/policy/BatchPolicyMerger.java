@@ -97,7 +97,8 @@ final class BatchPolicyMerger {
                     o.storageClass != null ? o.storageClass : defaults.storageClass(),
                     o.compression != null ? o.compression : defaults.compression(),
                     retention,
-                    file);
+                    file,
+                    o.pickle);
         } catch (IllegalArgumentException e) {
             return null;
         }

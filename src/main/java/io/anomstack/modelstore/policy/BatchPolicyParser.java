@@ -3,6 +3,8 @@ package io.anomstack.modelstore.policy;
 import io.anomstack.modelstore.catalog.InvalidNameException;
 import io.anomstack.modelstore.catalog.ModelEncoding;
 import io.anomstack.modelstore.catalog.ModelNames;
+import io.anomstack.modelstore.pickle.AllowList;
+import io.anomstack.modelstore.pickle.PicklePolicy;
 import io.anomstack.modelstore.policy.YamlNodes.Invalid;
 import io.anomstack.modelstore.storage.S3SettingRules;
 import org.jspecify.annotations.Nullable;
@@ -16,6 +18,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.reader.ReaderException;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -52,7 +55,9 @@ final class BatchPolicyParser {
 
     /** The keys a batch file may set under {@code model_store_params}. */
     private static final List<String> PARAMETER_KEYS = List.of("bucket_name", "prefix", "region", "encryption",
-            "kms_key_id", "bucket_key", "storage_class", "compression", "retention");
+            "kms_key_id", "bucket_key", "storage_class", "compression", "retention", "pickle");
+    /** The keys of {@code model_store_params.pickle}. */
+    private static final List<String> PICKLE_KEYS = List.of("policy", "allow");
     /** The keys of {@code model_store_params.retention}. */
     private static final List<String> RETENTION_KEYS = List.of("keep_last", "max_age_days");
 
@@ -311,6 +316,7 @@ final class BatchPolicyParser {
                 }
             }
             case "retention" -> readRetention(value, overrides);
+            case "pickle" -> readPickle(value, overrides);
             default -> throw new IllegalStateException("No reader for " + key);
         }
     }
@@ -341,6 +347,67 @@ final class BatchPolicyParser {
                 problem(e.node, e.getMessage());
             }
         }
+    }
+
+    private void readPickle(Node value, BatchFile.Overrides overrides) throws Invalid {
+        if (isNull(value)) {
+            return;
+        }
+        if (!(value instanceof MappingNode pickle)) {
+            throw new Invalid(value, "pickle must be a mapping such as { policy: enforce, allow: [\"mycompany.models.*\"] }, "
+                    + "not " + kind(value) + ".");
+        }
+        Map<String, Node> seen = new HashMap<>();
+        PicklePolicy.Mode mode = null;
+        List<String> allow = List.of();
+        for (NodeTuple entry : pickle.getValue()) {
+            String key = sectionKey(entry.getKeyNode(), "pickle", PICKLE_KEYS, seen);
+            if (key == null) {
+                continue;
+            }
+            Node node = entry.getValueNode();
+            try {
+                if (key.equals("policy")) {
+                    String text = text(node, "pickle.policy");
+                    mode = text == null ? null : pickleMode(node, text);
+                } else {
+                    allow = allowEntries(node);
+                }
+            } catch (Invalid e) {
+                problem(e.node, e.getMessage());
+            }
+        }
+        overrides.pickle = new PickleSettings(mode, allow);
+    }
+
+    private static PicklePolicy.Mode pickleMode(Node node, String text) throws Invalid {
+        try {
+            return PicklePolicy.Mode.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(node, "pickle.policy '" + quote(text) + "' is not a pickle policy; use enforce, report or off.");
+        }
+    }
+
+    /** {@code pickle.allow}: a list of globals (or one), each checked against the deny-list. */
+    private static List<String> allowEntries(Node node) throws Invalid {
+        if (isNull(node)) {
+            return List.of();
+        }
+        List<Node> items = node instanceof SequenceNode sequence ? sequence.getValue() : List.of(node);
+        List<String> entries = new ArrayList<>();
+        for (Node item : items) {
+            String entry = text(item, "pickle.allow");
+            if (entry == null || entry.isBlank()) {
+                continue;
+            }
+            try {
+                AllowList.defaults().with(List.of(entry));
+            } catch (IllegalArgumentException e) {
+                throw new Invalid(item, "pickle.allow: " + ProblemText.oneLine(e.getMessage()) + ".");
+            }
+            entries.add(entry.trim());
+        }
+        return entries;
     }
 
     /** A retention limit: a whole number of at least 1, or {@code null} for no limit. */

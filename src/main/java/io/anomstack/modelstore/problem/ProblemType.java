@@ -31,6 +31,8 @@ public enum ProblemType {
     MODEL_TOO_LARGE("model-too-large", 413, "Model too large", "too_large"),
     RANGE_NOT_SATISFIABLE("range-not-satisfiable", 416, "Range not satisfiable", "validation"),
     DIGEST_MISMATCH("digest-mismatch", 422, "Digest mismatch", "digest_mismatch"),
+    /** A model pickle that imports a global outside the batch's allow-list, or does not parse to its end. */
+    UNSAFE_PICKLE("unsafe-pickle", 422, "Unsafe pickle", "unsafe_pickle"),
     IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422, "Idempotency-Key reused", "validation"),
     TOO_MANY_UPLOADS("too-many-uploads", 429, "Too many uploads", "too_many_uploads"),
     INTERNAL_ERROR("internal-error", 500, "Internal error", "internal"),

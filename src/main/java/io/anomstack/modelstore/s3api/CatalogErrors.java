@@ -26,6 +26,7 @@ final class CatalogErrors {
             case MODEL_TOO_LARGE -> S3Answers.error(400, "EntityTooLarge", message);
             case RANGE_NOT_SATISFIABLE -> S3Answers.invalidRange();
             case DIGEST_MISMATCH -> S3Answers.badDigest();
+            case UNSAFE_PICKLE -> S3Answers.error(400, "InvalidRequest", message);
             case TOO_MANY_UPLOADS -> S3Answers.error(503, "SlowDown", message);
             case S3_UNAVAILABLE, SHUTTING_DOWN -> S3Answers.error(503, "ServiceUnavailable", message);
             default -> S3Answers.error(500, "InternalError", message);

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.security;
 
+import io.anomstack.modelstore.problem.ProblemType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * One line on the {@code audit} logger for every request that writes or deletes, allowed or not: who, what, which
- * version, and how it ended. It wraps the security filters, so refusals are audited too.
+ * version, and how it ended (with the problem's slug when it was refused, such as {@code problem=unsafe-pickle}). It wraps the security filters, so refusals are audited too.
  */
 final class AuditLog extends OncePerRequestFilter {
 
@@ -40,12 +41,14 @@ final class AuditLog extends OncePerRequestFilter {
         } finally {
             Object caller = request.getAttribute(ApiKeyAuthenticationFilter.CALLER_ATTRIBUTE);
             String version = version(request.getRequestURI(), response.getHeader(HttpHeaders.LOCATION));
-            audit.info("caller={} role={} action=\"{} {}\" query=\"{}\" version={} status={} outcome={} duration_ms={}",
+            Object problem = request.getAttribute(ProblemType.REQUEST_ATTRIBUTE);
+            audit.info("caller={} role={} action=\"{} {}\" query=\"{}\" version={} status={} outcome={} duration_ms={}{}",
                     caller instanceof Caller c ? c.name() : "unauthenticated",
                     caller instanceof Caller c ? c.roleLabel() : "-",
                     request.getMethod(), request.getRequestURI(),
                     request.getQueryString() == null ? "" : request.getQueryString(),
-                    version == null ? "-" : version, status, AuditOutcome.of(status), (System.nanoTime() - start) / 1_000_000);
+                    version == null ? "-" : version, status, AuditOutcome.of(status), (System.nanoTime() - start) / 1_000_000,
+                    problem instanceof ProblemType type ? " problem=" + type.slug() : "");
         }
     }
 

@@ -2,6 +2,9 @@ package io.anomstack.modelstore.storage;
 
 import io.anomstack.modelstore.catalog.ModelTooLargeException;
 import io.anomstack.modelstore.catalog.UploadInterruptedException;
+import io.anomstack.modelstore.pickle.PickleReport;
+import io.anomstack.modelstore.pickle.PickleScanner;
+import org.jspecify.annotations.Nullable;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -11,8 +14,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Passes a model body through while counting it, hashing it with SHA-256 and enforcing the size limit,
- * so that the body is read exactly once. A body that ends before the length its client announced is an
+ * Passes a model body through while counting it, hashing it with SHA-256, enforcing the size limit and feeding the
+ * pickle scanner, so that the body is read exactly once. A body that ends before the length its client announced is an
  * interrupted upload, not a shorter model.
  */
 final class MeasuredInputStream extends FilterInputStream {
@@ -20,15 +23,27 @@ final class MeasuredInputStream extends FilterInputStream {
     private final long maxBytes;
     private final long expectedBytes;
     private final MessageDigest sha256;
+    private final @Nullable PickleScanner scanner;
     private long count;
     private String sha256Hex;
+    private PickleReport pickleReport;
 
     /**
      * @param maxBytes      the largest body accepted
      * @param expectedBytes the announced length, or -1 when unknown
      */
     MeasuredInputStream(InputStream in, long maxBytes, long expectedBytes) {
+        this(in, maxBytes, expectedBytes, null);
+    }
+
+    /**
+     * @param maxBytes      the largest body accepted
+     * @param expectedBytes the announced length, or -1 when unknown
+     * @param scanner       the pickle scanner the bytes go through, or {@code null} when the body is not scanned
+     */
+    MeasuredInputStream(InputStream in, long maxBytes, long expectedBytes, @Nullable PickleScanner scanner) {
         super(in);
+        this.scanner = scanner;
         this.maxBytes = maxBytes;
         this.expectedBytes = expectedBytes;
         try {
@@ -71,6 +86,9 @@ final class MeasuredInputStream extends FilterInputStream {
             throw new ModelTooLargeException(maxBytes);
         }
         sha256.update(buffer, offset, n);
+        if (scanner != null) {
+            scanner.update(buffer, offset, n);
+        }
         return n;
     }
 
@@ -86,6 +104,14 @@ final class MeasuredInputStream extends FilterInputStream {
 
     long count() {
         return count;
+    }
+
+    /** What the pickle scan of the whole body found ({@code unchecked} without a scanner); the body must have been consumed. */
+    PickleReport pickleReport() {
+        if (pickleReport == null) {
+            pickleReport = scanner == null ? PickleReport.unchecked() : scanner.finish();
+        }
+        return pickleReport;
     }
 
     /** The SHA-256 of the whole body, in hex; the body must have been consumed. */

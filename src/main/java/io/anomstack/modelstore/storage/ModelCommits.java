@@ -4,6 +4,7 @@ import io.anomstack.modelstore.catalog.ModelDescriptor;
 import io.anomstack.modelstore.catalog.ModelRef;
 import io.anomstack.modelstore.catalog.ModelTooLargeException;
 import io.anomstack.modelstore.catalog.ModelUpload;
+import io.anomstack.modelstore.catalog.PickleCheck;
 import io.anomstack.modelstore.catalog.VersionConflictException;
 import io.anomstack.modelstore.catalog.VersionId;
 import io.anomstack.modelstore.s3.ObjectSettings;
@@ -15,9 +16,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Stores new versions: takes the next id from the model's {@link VersionSequence}, streams the model object, commits its
+ * Stores new versions: takes the next id from the model's {@link VersionSequence}, streams the model object (scanned by
+ * the batch's {@link PickleGate} on the way, and refused before it exists when the gate says so), commits its
  * metadata document with {@code If-None-Match: *}, then moves the latest pointer forward. Also finds the version an earlier upload with the same Idempotency-Key stored.
  */
 final class ModelCommits {
@@ -31,12 +34,14 @@ final class ModelCommits {
     private final ObjectSettings.PerBatch settings;
     private final SupersededVersions marks;
     private final WritesInProgress active;
+    private final PickleGate pickles;
     private final long maxModelBytes;
     private final Clock clock;
 
     ModelCommits(LocationStores stores, VersionLookup lookup, DescriptorCodec codec,
-                 ObjectSettings.PerBatch settings, SupersededVersions marks, WritesInProgress active, long maxModelBytes,
-                 Clock clock) {
+                 ObjectSettings.PerBatch settings, SupersededVersions marks, WritesInProgress active, PickleGate pickles,
+                 long maxModelBytes, Clock clock) {
+        this.pickles = pickles;
         this.stores = stores;
         this.lookup = lookup;
         this.codec = codec;
@@ -69,10 +74,13 @@ final class ModelCommits {
     private ModelDescriptor storeAndCommit(ModelUpload upload, LocationStore store, VersionId version, String modelKey,
                                            ObjectSettings objectSettings) {
         ModelRef model = upload.model();
-        MeasuredInputStream body = new MeasuredInputStream(upload.body(), maxModelBytes, upload.declaredLength());
+        MeasuredInputStream body = new MeasuredInputStream(upload.body(), maxModelBytes, upload.declaredLength(),
+                pickles.scannerFor(model.batch()));
+        AtomicReference<PickleCheck> pickle = new AtomicReference<>();
         StreamingUploader.Result stored;
         try {
-            stored = store.uploader().upload(modelKey, upload.contentType(), body, upload.expectedSha256(), objectSettings);
+            stored = store.uploader().upload(modelKey, upload.contentType(), body, upload.expectedSha256(), objectSettings,
+                    whole -> pickle.set(pickles.admit(model, whole.pickleReport())));
         } catch (PreconditionFailedException e) {
             throw new VersionConflictException(model, version);
         }
@@ -86,7 +94,7 @@ final class ModelCommits {
                     stored.encoding().token(), objectSettings.storageClass().toString(),
                     object.encryption() == null ? null : new ModelDescriptor.Encryption(object.encryption(), object.kmsKeyId(),
                             object.bucketKey()),
-                    target.bucket(), modelKey, metadata, upload.idempotencyKey());
+                    target.bucket(), modelKey, metadata, upload.idempotencyKey(), pickle.get());
             commit(store, store.layout().metadataKey(model, version), codec.write(descriptor), objectSettings);
         } catch (PreconditionFailedException e) {
             store.operations().deleteQuietly(modelKey);

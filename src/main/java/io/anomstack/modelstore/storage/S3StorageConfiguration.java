@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.storage;
 
+import io.anomstack.modelstore.pickle.PicklePolicy;
 import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.CircuitBreakerProperties;
 import io.anomstack.modelstore.s3.EmbeddedS3Server;
@@ -229,12 +230,12 @@ public class S3StorageConfiguration {
     @Bean
     ModelCatalog modelCatalog(LocationStores stores, DescriptorCodec codec, ReadCache cache, ModelStoreProperties properties,
                               ObjectSettings.PerBatch objectSettings, ExecutorService s3ReadExecutor,
-                              SupersededVersions marks, WritesInProgress active, Clock clock) {
+                              SupersededVersions marks, WritesInProgress active, PicklePolicy.PerBatch pickles, Clock clock) {
         VersionLookup lookup = new VersionLookup(stores, codec, cache, s3ReadExecutor);
         ArchiveStates archives = new ArchiveStates(stores, lookup);
         LatestAndAliases names = new LatestAndAliases(stores, lookup, archives, marks);
         return new S3ModelCatalog(
-                new ModelCommits(stores, lookup, codec, objectSettings, marks, active,
+                new ModelCommits(stores, lookup, codec, objectSettings, marks, active, new PickleGate(pickles),
                         properties.maxModelSize().toBytes(), clock),
                 new ModelListings(stores, lookup, new PageCursors(cursorSecret(properties, stores))),
                 lookup, names, new ModelContentReader(stores, cache, archives), archives,

@@ -13,11 +13,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * Streams one model body into a new S3 object: it reads the body once, hashes it, compresses it when that
  * pays, and hands it to an {@link ObjectSink} that uploads parts in parallel. The object is created only
- * when the whole body arrived with the announced digest; otherwise the upload is aborted.
+ * when the whole body arrived with the announced digest and was admitted (the pickle check); otherwise the upload is
+ * aborted.
  */
 final class StreamingUploader {
 
@@ -53,10 +55,11 @@ final class StreamingUploader {
     /**
      * @param expectedSha256 the digest the client announced, if any
      * @param objectSettings the batch's storage class, encryption and compression
+     * @param admit          called once the whole body was read, before the object is created: throws to refuse it
      * @throws PreconditionFailedException when an object already exists at {@code key}
      */
     Result upload(String key, String contentType, MeasuredInputStream body, @Nullable String expectedSha256,
-                  ObjectSettings objectSettings) {
+                  ObjectSettings objectSettings, Consumer<MeasuredInputStream> admit) {
         byte[] sample = read(body, SAMPLE_BYTES);
         ModelEncoding encoding = worthCompressing(sample, objectSettings.compression())
                 ? objectSettings.compression() : ModelEncoding.IDENTITY;
@@ -71,6 +74,7 @@ final class StreamingUploader {
             if (expectedSha256 != null && !expectedSha256.equals(body.sha256Hex())) {
                 throw new DigestMismatchException(expectedSha256, body.sha256Hex());
             }
+            admit.accept(body);
             return new Result(sink.finish(), encoding);
         } catch (IOException e) {
             sink.abort();

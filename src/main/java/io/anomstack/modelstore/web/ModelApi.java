@@ -110,7 +110,9 @@ interface ModelApi {
             + "writer took the version id: retry", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "413", description = "Larger than modelstore.max-model-size", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "422", description = "The body does not have the announced SHA-256, or the "
-            + "Idempotency-Key stored another model", content = @Content(mediaType = "application/problem+json"))
+            + "Idempotency-Key stored another model, or it is a pickle that imports something outside the batch's "
+            + "allow-list or does not parse to its end (unsafe-pickle, with refused_globals)",
+            content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<ModelDescriptor> upload(ModelRef model, @Parameter(hidden = true) HttpServletRequest request);
 
     @GetMapping

@@ -25,7 +25,8 @@ class ArchitectureTest {
     private static final String BASE = "io.anomstack.modelstore";
     private static final String[] HTTP = {"jakarta.servlet..", "org.springframework.web..", "org.springframework.http.."};
     private static final List<String> PACKAGES = List.of(
-            "web", "s3api", "security", "observability", "bucket", "policy", "storage", "s3", "catalog", "problem", "config");
+            "web", "s3api", "security", "observability", "bucket", "policy", "storage", "s3", "catalog", "problem",
+            "config", "pickle");
     private static JavaClasses classes;
 
     @BeforeAll
@@ -55,6 +56,17 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(packagesExcept("catalog", "problem")));
         check(noClasses().that().resideInAnyPackage(packages("problem"))
                 .should().dependOnClassesThat().resideInAnyPackage(packagesExcept("problem")));
+    }
+
+    @Test
+    void thePickleScannerIsPlainJava() {
+        check(noClasses().that().resideInAnyPackage(packages("pickle"))
+                .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..", "org.springframework..")
+                .because("the scanner parses bytes: any upload path can feed it"));
+        check(noClasses().that().resideInAnyPackage(packages("pickle"))
+                .should().dependOnClassesThat().resideInAnyPackage(packagesExcept("pickle")));
+        check(noClasses().that().resideInAnyPackage(packages("pickle"))
+                .should().dependOnClassesThat().resideInAnyPackage(HTTP));
     }
 
     @Test

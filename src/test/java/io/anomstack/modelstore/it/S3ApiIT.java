@@ -29,6 +29,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -260,6 +262,20 @@ class S3ApiIT {
                 RequestBody.fromBytes(bytes(1, 1)))).awsErrorDetails().errorCode()).isEqualTo("InvalidArgument");
         assertThat(errorOf(() -> reader.getObject(b -> b.bucket("another-bucket").key("models/prod_a/cpu.pkl")))
                 .awsErrorDetails().errorCode()).isEqualTo("NoSuchBucket");
+    }
+
+    @Test
+    void anUnsafePickleIsRefusedAsOnTheRestApiAndStoresNothing() throws Exception {
+        byte[] hostile = Files.readAllBytes(Path.of("src/test/resources/pickles/hostile/global_os_system_p0.pkl"));
+        String key = "models/prod_a/hostile.pkl";
+
+        S3Exception refused = errorOf(() -> writer.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(hostile)));
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("InvalidRequest");
+        assertThat(refused.awsErrorDetails().errorMessage()).contains("os.system");
+        assertThat(errorOf(() -> reader.getObject(b -> b.bucket(BUCKET).key(key))).awsErrorDetails().errorCode())
+                .isEqualTo("NoSuchKey");
     }
 
     @Test

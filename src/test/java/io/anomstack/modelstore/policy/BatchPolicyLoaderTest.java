@@ -26,6 +26,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.anomstack.modelstore.pickle.PickleGlobal;
+import io.anomstack.modelstore.pickle.PicklePolicy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -150,6 +153,32 @@ class BatchPolicyLoaderTest {
                     StorageClass.STANDARD_IA, ModelEncoding.GZIP, new RetentionRule(10, 180), file));
             assertThat(policy.placement())
                     .isEqualTo(new BatchPlacement("your-anomstack-models-bucket", "eu-west-1", "models/production/"));
+        }
+
+        @Test
+        void aPickleSectionSetsTheBatchsPolicyAndAddsToTheServicesAllowList() throws IOException {
+            write("cpu.yaml", """
+                    metric_batch: "cpu"
+                    model_store_params:
+                      pickle:
+                        policy: report
+                        allow: ["mycompany.detectors.*", "mycompany.utils.Scaler"]
+                    """);
+            write("mem.yaml", """
+                    metric_batch: "mem"
+                    model_store_params:
+                      pickle: { allow: "mycompany.utils.Scaler" }
+                    """);
+
+            BatchPolicies policies = load();
+
+            assertThat(policies.policyFor("cpu").pickle())
+                    .isEqualTo(new PickleSettings(PicklePolicy.Mode.REPORT, List.of("mycompany.detectors.*", "mycompany.utils.Scaler")));
+            PicklePolicy mem = policies.policyFor("mem").pickle().over(PicklePolicy.ENFORCE_DEFAULTS);
+            assertThat(mem.mode()).isEqualTo(PicklePolicy.Mode.ENFORCE);
+            assertThat(mem.allowList().allows(new PickleGlobal("mycompany.utils", "Scaler"))).isTrue();
+            assertThat(mem.allowList().allows(new PickleGlobal("sklearn.decomposition._pca", "PCA"))).isTrue();
+            assertThat(policies.policyFor("other").pickle()).as("the service's policy").isNull();
         }
 
         @Test
@@ -323,10 +352,10 @@ class BatchPolicyLoaderTest {
             assertThat(policies.policyFor("cpu").retention()).isEqualTo(new RetentionRule(4, null));
             assertThat(messages(Level.WARN)).containsExactly(
                     file + " line 5: unknown key 'bucket' in model_store_params is ignored; the keys read there are "
-                            + "bucket_name, prefix, region, encryption, kms_key_id, bucket_key, storage_class, compression, retention.",
+                            + "bucket_name, prefix, region, encryption, kms_key_id, bucket_key, storage_class, compression, retention, pickle.",
                     file + " line 8: unknown key 'keep' in retention is ignored; the keys read there are keep_last, max_age_days.",
                     dir.resolve("memory.yaml") + " line 3: unknown key 'bucket' in model_store_params is ignored; the keys read "
-                            + "there are bucket_name, prefix, region, encryption, kms_key_id, bucket_key, storage_class, compression, retention.");
+                            + "there are bucket_name, prefix, region, encryption, kms_key_id, bucket_key, storage_class, compression, retention, pickle.");
         }
 
         @Test
@@ -433,7 +462,15 @@ class BatchPolicyLoaderTest {
                     arguments("  prefix: again/",
                             "prefix appears a second time in model_store_params (first at line 4); keep only one."),
                     arguments("  <<: { region: eu-west-1 }",
-                            "merge keys (<<) are not supported in model_store_params; write the keys out."));
+                            "merge keys (<<) are not supported in model_store_params; write the keys out."),
+                    arguments("  pickle: enforce",
+                            "pickle must be a mapping such as { policy: enforce, allow: [\"mycompany.models.*\"] }, not a single value."),
+                    arguments("  pickle: { policy: lenient }",
+                            "pickle.policy 'lenient' is not a pickle policy; use enforce, report or off."),
+                    arguments("  pickle: { allow: [\"os.system\"] }",
+                            "pickle.allow: 'os.system' can run code or touch files, sockets or processes and is never allowed"),
+                    arguments("  pickle: { allow: [\"numpy\"] }",
+                            "pickle.allow: 'numpy' is not a global: write module.name, module:dotted.name or module.* (its classes)."));
         }
 
         @ParameterizedTest(name = "{0}")

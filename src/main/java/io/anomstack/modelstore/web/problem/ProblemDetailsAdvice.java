@@ -2,6 +2,7 @@ package io.anomstack.modelstore.web.problem;
 
 import io.anomstack.modelstore.catalog.ArchiveState;
 import io.anomstack.modelstore.catalog.ModelArchivedException;
+import io.anomstack.modelstore.catalog.UnsafePickleException;
 import io.anomstack.modelstore.catalog.RestoreTier;
 import io.anomstack.modelstore.problem.ProblemException;
 import io.anomstack.modelstore.problem.ProblemType;
@@ -30,7 +31,7 @@ import java.util.Map;
  * Every error as an RFC 9457 problem detail: what was wrong and what to do, never a stack trace.
  * A {@link ProblemException} is answered from the {@link ProblemType} it carries (status, title, type) with its
  * message as the detail and its Retry-After, if any; the few exceptions whose answer says more (archive hints,
- * Content-Range, Connection: close) have a handler of their own that adds it.
+ * Content-Range, Connection: close, the globals of a refused pickle) have a handler of their own that adds it.
  * Spring MVC's own errors (unknown route, wrong method, bad parameter) come through the base class.
  */
 @RestControllerAdvice
@@ -52,6 +53,16 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> modelArchived(ModelArchivedException e, HttpServletRequest request,
                                                 HttpServletResponse response) {
         return answer(e, request, response).body(archivedProblem(e, request));
+    }
+
+    /** Names what the refused pickle imports, so a client can show it or add it to the batch's allow-list. */
+    @ExceptionHandler(UnsafePickleException.class)
+    ResponseEntity<ProblemDetail> unsafePickle(UnsafePickleException e, HttpServletRequest request,
+                                               HttpServletResponse response) {
+        ProblemDetail detail = detail(e.problemType(), e.getMessage(), request);
+        detail.setProperty("refused_globals", e.refused());
+        detail.setProperty("pickle", e.check());
+        return answer(e, request, response).body(detail);
     }
 
     @ExceptionHandler(RangeNotSatisfiableException.class)
