@@ -17,13 +17,21 @@ import java.util.Objects;
  * @param batchLine the line of {@code metric_batch}; 0 when {@code batch} is {@code null}
  * @param overrides what its {@code model_store_params} sets; {@code null} when the file names no batch or the batch's
  *                  {@code model_store} is not s3, so that the file has no policy
+ * @param modelTags the {@code model_tag} of each {@code model_configs} entry
  * @param problems  everything wrong in the file, one sentence each naming the file and line
  */
-record BatchFile(Path path, @Nullable String batch, int batchLine, @Nullable Overrides overrides, List<String> problems) {
+record BatchFile(Path path, @Nullable String batch, int batchLine, @Nullable Overrides overrides, List<String> modelTags,
+                 List<String> problems) {
 
     BatchFile {
         Objects.requireNonNull(path, "path");
+        modelTags = List.copyOf(modelTags);
         problems = List.copyOf(problems);
+    }
+
+    /** A file without {@code model_configs}. */
+    BatchFile(Path path, @Nullable String batch, int batchLine, @Nullable Overrides overrides, List<String> problems) {
+        this(path, batch, batchLine, overrides, List.of(), problems);
     }
 
     /**

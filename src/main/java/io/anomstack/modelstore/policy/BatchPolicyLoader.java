@@ -5,8 +5,12 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Loads the per-batch storage policies from a directory of Anomstack metric batch files: finds the files
@@ -19,6 +23,10 @@ public final class BatchPolicyLoader {
     private static final Logger log = LoggerFactory.getLogger(BatchPolicyLoader.class);
 
     private BatchPolicyLoader() {
+    }
+
+    private static List<String> union(List<String> a, List<String> b) {
+        return List.copyOf(new LinkedHashSet<>(Stream.concat(a.stream(), b.stream()).toList()));
     }
 
     /**
@@ -39,7 +47,10 @@ public final class BatchPolicyLoader {
                     + problems.size() + (problems.size() == 1 ? " problem:" : " problems:"), problems);
         }
         List<BatchPolicy> policies = merged.policies();
-        BatchPolicies loaded = BatchPolicies.of(defaults, policies, directory);
+        Map<String, List<String>> modelTags = new HashMap<>();
+        read.stream().filter(file -> file.batch() != null && !file.modelTags().isEmpty())
+                .forEach(file -> modelTags.merge(file.batch(), file.modelTags(), BatchPolicyLoader::union));
+        BatchPolicies loaded = BatchPolicies.of(defaults, policies, directory, modelTags);
         log.info("Loaded {} batch {} from {}{}", policies.size(), policies.size() == 1 ? "policy" : "policies",
                 directory.toAbsolutePath().normalize(), policies.isEmpty() ? "" : ": " + String.join(", ", loaded.configuredBatches()));
         return loaded;

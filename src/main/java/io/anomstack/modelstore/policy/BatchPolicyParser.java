@@ -64,7 +64,8 @@ final class BatchPolicyParser {
     private static final String METRIC_BATCH = "metric_batch";
     private static final String MODEL_STORE = "model_store";
     private static final String MODEL_STORE_PARAMS = "model_store_params";
-    private static final Set<String> TOP_LEVEL_KEYS = Set.of(METRIC_BATCH, MODEL_STORE, MODEL_STORE_PARAMS);
+    private static final String MODEL_CONFIGS = "model_configs";
+    private static final Set<String> TOP_LEVEL_KEYS = Set.of(METRIC_BATCH, MODEL_STORE, MODEL_STORE_PARAMS, MODEL_CONFIGS);
     private static final String S3 = "s3";
 
     private final Path file;
@@ -115,8 +116,9 @@ final class BatchPolicyParser {
                     + ModelNames.PATTERN + ".");
             return withoutBatch();
         }
+        List<String> modelTags = modelTags(entries.get(MODEL_CONFIGS));
         if (!usesS3(entries.get(MODEL_STORE), batch)) {
-            return new BatchFile(file, batch, line(batchNode), null, problems);
+            return new BatchFile(file, batch, line(batchNode), null, modelTags, problems);
         }
         BatchFile.Overrides overrides = new BatchFile.Overrides();
         NodeTuple paramsEntry = entries.get(MODEL_STORE_PARAMS);
@@ -129,7 +131,7 @@ final class BatchPolicyParser {
                         + kind(params) + ".");
             }
         }
-        return new BatchFile(file, batch, line(batchNode), overrides, problems);
+        return new BatchFile(file, batch, line(batchNode), overrides, modelTags, problems);
     }
 
     private BatchFile withoutBatch() {
@@ -176,6 +178,34 @@ final class BatchPolicyParser {
             }
         }
         return entries;
+    }
+
+    /**
+     * The {@code model_tag} of each of Anomstack's {@code model_configs} entries. They only name models (the S3 API
+     * tells a key's tag by them), so what is not a valid tag is left out with a warning rather than failing start-up.
+     */
+    private List<String> modelTags(@Nullable NodeTuple configsEntry) {
+        if (configsEntry == null || !(configsEntry.getValueNode() instanceof SequenceNode configs)) {
+            return List.of();
+        }
+        List<String> tags = new ArrayList<>();
+        for (Node config : configs.getValue()) {
+            if (!(config instanceof MappingNode entry)) {
+                continue;
+            }
+            for (NodeTuple field : entry.getValue()) {
+                if (field.getKeyNode() instanceof ScalarNode key && key.getValue().equals("model_tag")
+                        && field.getValueNode() instanceof ScalarNode value) {
+                    try {
+                        tags.add(ModelNames.requireTag(value.getValue()));
+                    } catch (InvalidNameException e) {
+                        log.warn("{} line {}: model_tag '{}' is not a valid tag, so the S3 API does not know it: {}", file,
+                                line(value), quote(value.getValue()), e.getMessage());
+                    }
+                }
+            }
+        }
+        return List.copyOf(tags);
     }
 
     /** Whether the batch's models go to S3: model_store is s3 or absent. Other stores are skipped with a log line. */

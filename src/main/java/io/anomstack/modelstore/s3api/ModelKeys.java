@@ -4,15 +4,18 @@ import io.anomstack.modelstore.catalog.InvalidNameException;
 import io.anomstack.modelstore.catalog.ModelNames;
 import io.anomstack.modelstore.catalog.ModelRef;
 
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * The one rule between S3 keys and models: {@code {prefix}/{batch}/{metric}_{tag}.{ext}} is the model
- * {@code batch}/{@code metric} with tag {@code tag} when {@code tag} is a known model tag, otherwise
+ * {@code batch}/{@code metric} with tag {@code tag} when {@code tag} is a known model tag (Anomstack's defaults, the
+ * setting's, and those the batch's own file names in its {@code model_configs}), otherwise
  * {@code {prefix}/{batch}/{stem}.{ext}} is the untagged model of the metric {@code stem}. A key that fits neither is
  * refused, never guessed at.
  */
@@ -25,18 +28,21 @@ final class ModelKeys {
 
     private final String prefix;
     private final Set<String> tags;
+    private final Function<String, Collection<String>> batchTags;
 
     /**
      * @param prefix    the models' folder, without a trailing slash; empty for the bucket's root
-     * @param extraTags tags known besides Anomstack's defaults
+     * @param extraTags tags known in every batch besides Anomstack's defaults
+     * @param batchTags the tags a batch's own file names in its {@code model_configs}
      */
-    ModelKeys(String prefix, List<String> extraTags) {
+    ModelKeys(String prefix, List<String> extraTags, Function<String, Collection<String>> batchTags) {
         this.prefix = prefix.isEmpty() ? "" : prefix + "/";
         Set<String> known = new LinkedHashSet<>(ANOMSTACK_TAGS);
         for (String tag : extraTags) {
             known.add(ModelNames.requireTag(tag));
         }
         this.tags = Set.copyOf(known);
+        this.batchTags = batchTags;
     }
 
     /** A model and the file extension its key names. */
@@ -78,7 +84,7 @@ final class ModelKeys {
         String extension = file.substring(dot + 1);
         try {
             ModelNames.require("batch", batch);
-            Optional<String> tag = tagOf(key, stem);
+            Optional<String> tag = tagOf(key, batch, stem);
             String metric = tag.map(t -> stem.substring(0, stem.length() - t.length() - 1)).orElse(stem);
             return new ModelKey(new ModelRef(batch, metric, tag.orElse(null)), extension);
         } catch (InvalidNameException e) {
@@ -86,8 +92,10 @@ final class ModelKeys {
         }
     }
 
-    private Optional<String> tagOf(String key, String stem) {
-        List<String> matching = tags.stream()
+    private Optional<String> tagOf(String key, String batch, String stem) {
+        Set<String> known = new LinkedHashSet<>(tags);
+        known.addAll(batchTags.apply(batch));
+        List<String> matching = known.stream()
                 .filter(tag -> stem.length() > tag.length() + 1 && stem.endsWith("_" + tag))
                 .toList();
         if (matching.size() > 1) {

@@ -1,5 +1,6 @@
 package io.anomstack.modelstore.s3api;
 
+import io.anomstack.modelstore.catalog.ConfiguredModelTags;
 import io.anomstack.modelstore.catalog.ModelCatalog;
 import io.anomstack.modelstore.catalog.StagingArea;
 import io.anomstack.modelstore.catalog.UploadBudget;
@@ -19,8 +20,8 @@ class S3ApiConfiguration {
     @Bean
     S3ApiServer s3ApiServer(S3ApiProperties properties, ModelCatalog catalog, StagingArea staging, UploadBudget budget,
                             SecurityProperties security, LocalMode localMode, ConfigurableEnvironment environment,
-                            MeterRegistry registry) {
-        S3Models models = new S3Models(catalog, staging, new ModelKeys(properties.prefix(), properties.modelTags()),
+                            MeterRegistry registry, ConfiguredModelTags configuredTags) {
+        S3Models models = new S3Models(catalog, staging, new ModelKeys(properties.prefix(), properties.modelTags(), configuredTags::modelTags),
                 properties.bucket(), budget, new S3ApiMetrics(registry));
         S3KeyLocator keys = new S3KeyLocator(security, models);
         S3ApiServer.Access access = !keys.isEmpty() ? S3ApiServer.Access.SIGNED

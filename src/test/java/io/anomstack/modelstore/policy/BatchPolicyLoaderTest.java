@@ -391,6 +391,10 @@ class BatchPolicyLoaderTest {
                       - model_name: KNN
                         model_tag: knn_default
                         model_params: { n_neighbors: 5 }
+                      - model_name: IForest
+                        model_tag: iforest_tuned
+                      - model_name: broken
+                        model_tag: "not a tag"
                     model_store: s3
                     model_store_params:
                       bucket_name: "your-anomstack-models-bucket"
@@ -404,12 +408,16 @@ class BatchPolicyLoaderTest {
                         max_age_days: 180
                     """);
 
-            BatchPolicy policy = load().policyFor("python_ingest_simple");
+            BatchPolicies policies = load();
+            BatchPolicy policy = policies.policyFor("python_ingest_simple");
 
             assertThat(policy).isEqualTo(new BatchPolicy("python_ingest_simple", "your-anomstack-models-bucket",
                     "models/production/", "us-east-1", ServerSideEncryption.AES256, null, null, StorageClass.STANDARD_IA,
                     ModelEncoding.ZSTD, new RetentionRule(10, 180), file));
-            assertThat(messages(Level.WARN)).isEmpty();
+            assertThat(policies.modelTags("python_ingest_simple")).as("what the S3 API tells keys' tags by")
+                    .containsExactly("pca_default", "knn_default", "iforest_tuned");
+            assertThat(policies.modelTags("another_batch")).isEmpty();
+            assertThat(messages(Level.WARN)).singleElement().asString().contains("model_tag 'not a tag' is not a valid tag");
         }
     }
 

@@ -13,7 +13,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The rule between S3 keys and models: {@code {prefix}/{batch}/{metric}_{tag}.{ext}}, never a guess. */
 class ModelKeysTest {
 
-    private final ModelKeys keys = new ModelKeys("models", List.of("iforest_v2"));
+    /** iforest_v2 known everywhere (the setting), pca_tuned in batch "tuned" only (its file's model_configs). */
+    private final ModelKeys keys = new ModelKeys("models", List.of("iforest_v2"),
+            batch -> batch.equals("tuned") ? List.of("pca_tuned") : List.of());
 
     @Test
     void anomstacksKeyNamesTheMetricAndItsKnownTag() {
@@ -27,6 +29,12 @@ class ModelKeysTest {
     @Test
     void configuredTagsAreKnownToo() {
         assertThat(keys.parse("models/b/cpu_iforest_v2.joblib").model()).isEqualTo(new ModelRef("b", "cpu", "iforest_v2"));
+    }
+
+    @Test
+    void aBatchsModelConfigsTagsAreKnownInThatBatchOnly() {
+        assertThat(keys.parse("models/tuned/cpu_pca_tuned.pkl").model()).isEqualTo(new ModelRef("tuned", "cpu", "pca_tuned"));
+        assertThat(keys.parse("models/other/cpu_pca_tuned.pkl").model()).isEqualTo(new ModelRef("other", "cpu_pca_tuned", null));
     }
 
     @Test
@@ -58,7 +66,7 @@ class ModelKeysTest {
 
     @Test
     void anEmptyPrefixPutsBatchesAtTheBucketsRoot() {
-        assertThat(new ModelKeys("", List.of()).parse("b/cpu_pca_default.pkl").model())
+        assertThat(new ModelKeys("", List.of(), batch -> List.of()).parse("b/cpu_pca_default.pkl").model())
                 .isEqualTo(new ModelRef("b", "cpu", "pca_default"));
     }
 }
