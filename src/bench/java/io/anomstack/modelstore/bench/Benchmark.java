@@ -102,8 +102,8 @@ public final class Benchmark {
 
         Floor floor = Floor.measure(randomFile, modelFile, ZSTD_LEVEL);
         report.floor(floor);
-        log(String.format(Locale.ROOT, "floor, CPU s/GiB on one thread: SHA-256 %.2f, zstd -%d encode %.2f, decode %.2f",
-                floor.sha256(), ZSTD_LEVEL, floor.zstdEncode(), floor.zstdDecode()));
+        log(String.format(Locale.ROOT, "floor, CPU s/GiB on one thread: SHA-256 %.2f, zstd -%d encode %.2f, decode %.2f; "
+                + "pickle scan %.3f", floor.sha256(), ZSTD_LEVEL, floor.zstdEncode(), floor.zstdDecode(), floor.pickleScan()));
 
         s3 = S3Side.start(work.resolve("s3"));
         direct = s3.client();

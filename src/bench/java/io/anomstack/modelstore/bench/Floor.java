@@ -2,6 +2,9 @@ package io.anomstack.modelstore.bench;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import io.anomstack.modelstore.pickle.AllowList;
+import io.anomstack.modelstore.pickle.PickleScanner;
+import io.anomstack.modelstore.pickle.PickleVerdict;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,9 +25,10 @@ import java.util.List;
 /**
  * The work no design of the service can skip, timed in this JVM on one thread over the benchmark's own files: one
  * SHA-256 pass (every byte is hashed end to end), and zstd at the service's level to encode and decode the compressible
- * model. CPU seconds per GiB of original bytes, the best of two passes; reading the files is not counted.
+ * model. CPU seconds per GiB of original bytes, the best of two passes; reading the files is not counted. Beside it,
+ * the pickle scan every upload gets ({@link PickleScanner}), timed the same way on the compressible model, a pickle.
  */
-record Floor(double sha256, double zstdEncode, double zstdDecode) {
+record Floor(double sha256, double zstdEncode, double zstdDecode, double pickleScan) {
 
     private static final int CHUNK = 1 << 20;
     private static final double GIB = 1L << 30;
@@ -34,7 +38,29 @@ record Floor(double sha256, double zstdEncode, double zstdDecode) {
         double sha256 = Math.min(sha256(random), sha256(random));
         double[] first = zstd(model, zstdLevel);
         double[] second = zstd(model, zstdLevel);
-        return new Floor(sha256, Math.min(first[0], second[0]), Math.min(first[1], second[1]));
+        double scan = Math.min(pickleScan(model), pickleScan(model));
+        return new Floor(sha256, Math.min(first[0], second[0]), Math.min(first[1], second[1]), scan);
+    }
+
+    /** CPU seconds per GiB of the service's pickle scan over {@code file}, with the service's default allow-list. */
+    private static double pickleScan(Path file) throws IOException {
+        PickleScanner scanner = new PickleScanner(AllowList.defaults());
+        long cpu = 0;
+        long bytes = 0;
+        try (FileChannel channel = FileChannel.open(file)) {
+            ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+            while (channel.read(buffer.clear()) > 0) {
+                long t0 = THREADS.getCurrentThreadCpuTime();
+                scanner.update(buffer.array(), 0, buffer.position());
+                cpu += THREADS.getCurrentThreadCpuTime() - t0;
+                bytes += buffer.position();
+            }
+        }
+        PickleVerdict verdict = scanner.finish().verdict();
+        if (verdict != PickleVerdict.ALLOWED) {
+            throw new IllegalStateException("the benchmark's model pickle is " + verdict + " to the service's scan");
+        }
+        return cpu / 1e9 / (bytes / GIB);
     }
 
     /** CPU seconds per GiB of a SHA-256 pass over {@code file}. */

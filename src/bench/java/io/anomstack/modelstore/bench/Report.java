@@ -291,7 +291,7 @@ final class Report {
         md.append("| target | measured | met |\n|---|---|---|\n");
         List<CpuTargets.Cost> costs = CpuTargets.costs(
                 throughput.stream().filter(t -> t.scenario.equals(LOOPBACK)).toList(), floor);
-        CpuTargets.targetRows(md, costs, smallRequests);
+        CpuTargets.targetRows(md, costs, floor.pickleScan(), smallRequests);
         if (hasShaped()) {
             transferTargets(md, SHAPED, "shaped link (models Amazon S3)");
         }
