@@ -254,6 +254,11 @@ final class Report {
                the first byte of every response. Loopback has no bandwidth limit, so there compression and parallel parts cannot
                pay; the shaped link shows where they do. `-Dbench.link-mibs=0` skips it.
 
+            Before any of it, the floor of section 0 is timed in the benchmark's JVM on one thread over the same files
+            (SHA-256, zstd encode and decode, the pickle scan), and after section 2 the small-request rates (liveness,
+            GET latest of a cached 100 KB model, its 304) at 8 clients; section 0 sets the service's own CPU per GiB
+            of section 1 against that floor.
+
             It prints a markdown report and writes it, with the machine, Java version, date and commit, to
             this file (`docs/benchmarks.md`). CPU time is reported per party (service, S3 side, client), with the JIT
             compiler threads' share apart. Sizes and counts are `-Dbench.*` properties (see the `bench` profile in
