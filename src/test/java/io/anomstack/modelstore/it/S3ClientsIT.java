@@ -113,6 +113,7 @@ class S3ClientsIT {
             JsonNode latest = rest("/api/v1/models/anomstack_batch/cpu_usage/latest/metadata?tag=" + tag);
             assertThat(latest.get("sha256").asString()).isEqualTo(model.get("sha256").asString());
             assertThat(latest.get("key").asString()).endsWith(".pkl");
+            assertThat(latest.at("/pickle/verdict").asString()).as("scanned like any upload").isEqualTo("allowed");
             assertThat(rest("/api/v1/models/anomstack_batch/cpu_usage/versions?tag=" + tag).get("versions").size())
                     .as("one version per training run").isEqualTo(2);
         }
