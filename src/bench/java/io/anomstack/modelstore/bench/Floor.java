@@ -15,6 +15,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -45,64 +46,54 @@ record Floor(double sha256, double zstdEncode, double zstdDecode, double pickleS
     /** CPU seconds per GiB of the service's pickle scan over {@code file}, with the service's default allow-list. */
     private static double pickleScan(Path file) throws IOException {
         PickleScanner scanner = new PickleScanner(AllowList.defaults());
-        long cpu = 0;
-        long bytes = 0;
-        try (FileChannel channel = FileChannel.open(file)) {
-            ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
-            while (channel.read(buffer.clear()) > 0) {
-                long t0 = THREADS.getCurrentThreadCpuTime();
-                scanner.update(buffer.array(), 0, buffer.position());
-                cpu += THREADS.getCurrentThreadCpuTime() - t0;
-                bytes += buffer.position();
-            }
-        }
+        double seconds = perGib(file, scanner::update);
         PickleVerdict verdict = scanner.finish().verdict();
         if (verdict != PickleVerdict.ALLOWED) {
             throw new IllegalStateException("the benchmark's model pickle is " + verdict + " to the service's scan");
         }
-        return cpu / 1e9 / (bytes / GIB);
+        return seconds;
     }
 
     /** CPU seconds per GiB of a SHA-256 pass over {@code file}. */
     private static double sha256(Path file) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        double seconds = perGib(file, digest::update);
+        digest.digest();
+        return seconds;
+    }
+
+    /** Work on a chunk of a file's bytes. */
+    private interface ChunkWork {
+        void apply(byte[] bytes, int offset, int length) throws IOException;
+    }
+
+    /** Feeds {@code file} to {@code work} a chunk at a time: the CPU seconds per GiB of the work alone, not the reads. */
+    private static double perGib(Path file, ChunkWork work) throws IOException {
         long cpu = 0;
         long bytes = 0;
         try (FileChannel channel = FileChannel.open(file)) {
             ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
             while (channel.read(buffer.clear()) > 0) {
-                buffer.flip();
                 long t0 = THREADS.getCurrentThreadCpuTime();
-                digest.update(buffer);
+                work.apply(buffer.array(), 0, buffer.position());
                 cpu += THREADS.getCurrentThreadCpuTime() - t0;
-                bytes += buffer.limit();
+                bytes += buffer.position();
             }
         }
-        digest.digest();
         return cpu / 1e9 / (bytes / GIB);
     }
 
     /** CPU seconds per GiB of original bytes to encode {@code file} with zstd and to decode it again, in memory. */
     private static double[] zstd(Path file, int level) throws IOException {
+        double gib = Files.size(file) / GIB;
         List<byte[]> compressed = new ArrayList<>();
-        long encodeCpu = 0;
-        long bytes = 0;
-        OutputStream chunks = new ChunkCollector(compressed);
-        try (FileChannel channel = FileChannel.open(file);
-             // No worker threads (the service has one per upload): on this thread, so that its CPU time is all of it.
-             ZstdOutputStreamNoFinalizer encoder = new ZstdOutputStreamNoFinalizer(chunks, level)) {
-            ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
-            while (channel.read(buffer.clear()) > 0) {
-                long t0 = THREADS.getCurrentThreadCpuTime();
-                encoder.write(buffer.array(), 0, buffer.position());
-                encodeCpu += THREADS.getCurrentThreadCpuTime() - t0;
-                bytes += buffer.position();
-            }
-            long t0 = THREADS.getCurrentThreadCpuTime();
-            encoder.close();
-            encodeCpu += THREADS.getCurrentThreadCpuTime() - t0;
-        }
+        // No worker threads (the service has one per upload): on this thread, so that its CPU time is all of it.
+        ZstdOutputStreamNoFinalizer encoder = new ZstdOutputStreamNoFinalizer(new ChunkCollector(compressed), level);
+        double encode = perGib(file, encoder::write);
         long t0 = THREADS.getCurrentThreadCpuTime();
+        encoder.close();
+        encode += (THREADS.getCurrentThreadCpuTime() - t0) / 1e9 / gib;
+        t0 = THREADS.getCurrentThreadCpuTime();
         try (InputStream decoder = new ZstdInputStreamNoFinalizer(new SequenceInputStream(
                 Collections.enumeration(compressed.stream().<InputStream>map(ByteArrayInputStream::new).toList())))) {
             byte[] sink = new byte[CHUNK];
@@ -110,9 +101,8 @@ record Floor(double sha256, double zstdEncode, double zstdDecode, double pickleS
                 // decoded bytes are dropped: only the decoding is timed
             }
         }
-        long decodeCpu = THREADS.getCurrentThreadCpuTime() - t0;
-        double gib = bytes / GIB;
-        return new double[] {encodeCpu / 1e9 / gib, decodeCpu / 1e9 / gib};
+        double decode = (THREADS.getCurrentThreadCpuTime() - t0) / 1e9 / gib;
+        return new double[] {encode, decode};
     }
 
     /** Keeps what is written as 1 MiB arrays: no doubling copies of a growing buffer. */
