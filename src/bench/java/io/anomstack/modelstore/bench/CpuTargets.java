@@ -106,7 +106,8 @@ final class CpuTargets {
             md.append("\nSmall requests, ").append(CLIENTS).append(" clients each sending back to back over kept-alive ")
                     .append("connections: `GET /actuator/health/liveness`; `GET …/latest` of a ")
                     .append(kilobytes(small.modelBytes()))
-                    .append(" model the service holds in its cache, body read; the same with `If-None-Match` (304).\n\n");
+                    .append(" model the service holds in its cache, body read; the same with `If-None-Match` (304). Measured after ")
+                    .append("as many requests of each kind to warm up, so that the JIT has compiled their paths.\n\n");
             md.append("| request | req/s | p50 / p99 ms | service CPU ms per request |\n|---|---:|---:|---:|\n");
             smallRow(md, "liveness", small.liveness());
             smallRow(md, "GET latest, cached", small.latest());

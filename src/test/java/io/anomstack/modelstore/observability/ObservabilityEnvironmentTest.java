@@ -48,4 +48,16 @@ class ObservabilityEnvironmentTest {
         assertThat(environment.getProperty("logging.level.software.amazon.awssdk.request")).isEqualTo("DEBUG");
         assertThat(environment.containsProperty("logging.level.org.apache.http.wire")).isFalse();
     }
+
+    @Test
+    void spansAreSampledOnlyWhileTheyAreExported() {
+        assertThat(process(new MockEnvironment()).getProperty(ObservabilityEnvironment.SAMPLING)).isEqualTo("0.0");
+        assertThat(process(new MockEnvironment().withProperty("management.tracing.export.enabled", "true"))
+                .getProperty(ObservabilityEnvironment.SAMPLING)).isEqualTo("1.0");
+        assertThat(process(new MockEnvironment().withProperty("management.tracing.export.enabled", "true")
+                .withProperty("MODELSTORE_TRACING_SAMPLING", "0.25")).getProperty(ObservabilityEnvironment.SAMPLING))
+                .isEqualTo("0.25");
+        assertThat(process(new MockEnvironment().withProperty(ObservabilityEnvironment.SAMPLING, "0.5"))
+                .getProperty(ObservabilityEnvironment.SAMPLING)).isEqualTo("0.5");
+    }
 }
