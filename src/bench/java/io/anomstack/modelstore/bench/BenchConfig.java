@@ -33,7 +33,8 @@ record BenchConfig(
         double linkMibs,
         Duration linkLatency,
         long linkRandomSize,
-        long linkModelSize) {
+        long linkModelSize,
+        boolean s3Https) {
 
     static BenchConfig fromSystemProperties() {
         return new BenchConfig(
@@ -59,7 +60,8 @@ record BenchConfig(
                 Double.parseDouble(property("bench.link-mibs", "90")),
                 Duration.ofMillis(Long.parseLong(property("bench.link-latency-ms", "10"))),
                 size("bench.link-random-size", "256MiB"),
-                size("bench.link-model-size", "256MiB"));
+                size("bench.link-model-size", "256MiB"),
+                Boolean.parseBoolean(property("bench.s3-https", "false")));
     }
 
     private static String property(String name, String fallback) {

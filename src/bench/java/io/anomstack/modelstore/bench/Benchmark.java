@@ -109,7 +109,7 @@ public final class Benchmark {
         log(String.format(Locale.ROOT, "floor, CPU s/GiB on one thread: SHA-256 %.2f, zstd -%d encode %.2f, decode %.2f; "
                 + "pickle scan %.3f", floor.sha256(), ZSTD_LEVEL, floor.zstdEncode(), floor.zstdDecode(), floor.pickleScan()));
 
-        s3 = S3Side.start(work.resolve("s3"));
+        s3 = S3Side.start(work.resolve("s3"), config.s3Https());
         direct = s3.client();
         try {
             startService(s3.endpoint(), work.resolve("service.log"));
@@ -165,7 +165,9 @@ public final class Benchmark {
 
     private void startService(URI s3Endpoint, Path serviceLog) throws Exception {
         log("S3 endpoint " + s3Endpoint + "; starting the service jar " + config.jar() + " (log: " + serviceLog + ")");
-        service = ServiceProcess.start(config.jar(), config.serviceHeap(), config.serviceJvmArgs(), s3, s3Endpoint, serviceLog);
+        List<String> jvmArgs = new ArrayList<>(s3.trustArguments());
+        jvmArgs.addAll(config.serviceJvmArgs());
+        service = ServiceProcess.start(config.jar(), config.serviceHeap(), jvmArgs, s3, s3Endpoint, serviceLog);
         client = new ServiceClient(service);
         cpu = new CpuMeter(service.pid());
     }

@@ -427,9 +427,14 @@ final class Report {
         }
         md.append("- S3Proxy stands in for S3 and its CPU is counted: it is spent on the same cores as the service's. Its ")
                 .append("costs are not S3's (it assembles a multipart upload by copying the parts into one file, for one).\n");
-        md.append("- The S3 endpoint is plain HTTP on loopback, where the service and the direct client sign requests as ")
-                .append("the AWS SDK does over HTTPS: headers signed, bodies unsigned with their CRC32 checksum; against ")
-                .append("Amazon S3 TLS encryption comes on top, on both paths.\n");
+        if (config.s3Https()) {
+            md.append("- S3Proxy serves HTTPS only here (`-Dbench.s3-https=true`, a self-signed certificate both clients ")
+                    .append("trust), as Amazon S3 is reached: TLS encryption and decryption are in every figure, on both paths.\n");
+        } else {
+            md.append("- The S3 endpoint is plain HTTP on loopback, where the service and the direct client sign requests as ")
+                    .append("the AWS SDK does over HTTPS: headers signed, bodies unsigned with their CRC32 checksum; against ")
+                    .append("Amazon S3 TLS encryption comes on top, on both paths (`-Dbench.s3-https=true` measures it).\n");
+        }
         md.append("- A single run on a shared machine: compare the ratios, which were measured side by side, more than the ")
                 .append("absolute figures, and expect the p99 of the 32-client level to move from run to run.\n");
         md.append("\n").append(PROFILE).append("\n").append(HOW_IT_RUNS);

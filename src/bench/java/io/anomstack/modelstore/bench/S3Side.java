@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -37,13 +38,15 @@ final class S3Side implements AutoCloseable {
     static final String BUCKET = "bench-models";
 
     private final S3Proxy proxy;
+    private final List<String> trustArguments;
     private final String accessKey;
     private final String secretKey;
     private final S3Client client;
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
 
-    private S3Side(S3Proxy proxy, BlobStore store, String accessKey, String secretKey) {
+    private S3Side(S3Proxy proxy, List<String> trustArguments, BlobStore store, String accessKey, String secretKey) {
         this.proxy = proxy;
+        this.trustArguments = trustArguments;
         this.accessKey = accessKey;
         this.secretKey = secretKey;
         proxy.setBlobStoreLocator((identity, container, blob) -> {
@@ -75,7 +78,8 @@ final class S3Side implements AutoCloseable {
         return builder.build();
     }
 
-    static S3Side start(Path dataDir) throws Exception {
+    /** @param https serve HTTPS only, with a self-signed certificate for 127.0.0.1 that this JVM then trusts */
+    static S3Side start(Path dataDir, boolean https) throws Exception {
         Files.createDirectories(dataDir);
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", dataDir.toAbsolutePath().toString());
@@ -83,22 +87,42 @@ final class S3Side implements AutoCloseable {
         String accessKey = "bench-" + hex(random, 6);
         String secretKey = hex(random, 20);
         BlobStore store = BlobStores.create("filesystem-nio2", properties);
-        S3Proxy proxy = S3Proxy.builder()
+        S3Proxy.Builder builder = S3Proxy.builder()
                 .blobStore(store)
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
-                .build();
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey);
+        List<String> trustArguments = List.of();
+        if (https) {
+            Path tls = dataDir.resolveSibling("tls");
+            String password = hex(random, 12);
+            trustArguments = Certificates.selfSigned(tls, password);
+            builder.secureEndpoint(URI.create("https://127.0.0.1:0"))
+                    .keyStore(tls.resolve(Certificates.KEY_STORE).toString(), password);
+            // The direct client's default SSL context reads these when it is first made.
+            for (String argument : trustArguments) {
+                String[] property = argument.substring(2).split("=", 2);
+                System.setProperty(property[0], property[1]);
+            }
+        } else {
+            builder.endpoint(URI.create("http://127.0.0.1:0"));
+        }
+        S3Proxy proxy = builder.build();
         proxy.start();
         while (!"STARTED".equals(proxy.getState())) {
             Thread.sleep(10);
         }
-        S3Side side = new S3Side(proxy, store, accessKey, secretKey);
+        S3Side side = new S3Side(proxy, trustArguments, store, accessKey, secretKey);
         side.client.createBucket(b -> b.bucket(BUCKET));
         return side;
     }
 
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + proxy.getPort());
+        return proxy.getSecurePort() > 0 ? URI.create("https://127.0.0.1:" + proxy.getSecurePort())
+                : URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    /** JVM options that make another JVM trust this S3Proxy's certificate; empty over plain HTTP. */
+    List<String> trustArguments() {
+        return trustArguments;
     }
 
     String accessKey() {

@@ -47,7 +47,8 @@ final class ShapedLink implements AutoCloseable {
     }
 
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + listener.getLocalPort());
+        // Bytes are relayed as they are, TLS included: the link speaks its target's scheme.
+        return URI.create(target.getScheme() + "://127.0.0.1:" + listener.getLocalPort());
     }
 
     private void accept() {
