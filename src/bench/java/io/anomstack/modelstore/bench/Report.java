@@ -259,6 +259,9 @@ final class Report {
             GET latest of a cached 100 KB model, its 304) at 8 clients; section 0 sets the service's own CPU per GiB
             of section 1 against that floor.
 
+            S3Proxy speaks plain HTTP unless `-Dbench.s3-https=true`: then it serves HTTPS only, with a self-signed certificate
+            for 127.0.0.1 that the service and the direct client trust, and every figure includes TLS, as against Amazon S3.
+
             It prints a markdown report and writes it, with the machine, Java version, date and commit, to
             this file (`docs/benchmarks.md`). CPU time is reported per party (service, S3 side, client), with the JIT
             compiler threads' share apart. Sizes and counts are `-Dbench.*` properties (see the `bench` profile in
