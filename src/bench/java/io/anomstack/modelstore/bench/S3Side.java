@@ -1,6 +1,7 @@
 package io.anomstack.modelstore.bench;
 
 import io.anomstack.modelstore.s3.LoopbackSigning;
+import io.anomstack.modelstore.support.SelfSignedCertificate;
 import org.gaul.s3proxy.AccessGrant;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
@@ -92,11 +93,10 @@ final class S3Side implements AutoCloseable {
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey);
         List<String> trustArguments = List.of();
         if (https) {
-            Path tls = dataDir.resolveSibling("tls");
-            String password = hex(random, 12);
-            trustArguments = Certificates.selfSigned(tls, password);
+            SelfSignedCertificate certificate = SelfSignedCertificate.create(dataDir.resolveSibling("tls"), "ip:127.0.0.1");
+            trustArguments = certificate.trustArguments();
             builder.secureEndpoint(URI.create("https://127.0.0.1:0"))
-                    .keyStore(tls.resolve(Certificates.KEY_STORE).toString(), password);
+                    .keyStore(certificate.keyStore().toString(), certificate.password());
             // The direct client's default SSL context reads these when it is first made.
             for (String argument : trustArguments) {
                 String[] property = argument.substring(2).split("=", 2);

@@ -4,6 +4,7 @@ import io.anomstack.modelstore.pickle.PicklePolicy;
 import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.CircuitBreakerProperties;
 import io.anomstack.modelstore.s3.EmbeddedS3Server;
+import io.anomstack.modelstore.s3.BufferedTlsSocketFactory;
 import io.anomstack.modelstore.s3.LoopbackSigning;
 import io.anomstack.modelstore.s3.MissingPermissions;
 import io.anomstack.modelstore.s3.ObjectRequests;
@@ -97,7 +98,8 @@ public class S3StorageConfiguration {
                     .httpClientBuilder(ApacheHttpClient.builder()
                             .maxConnections(64)
                             .connectionTimeout(client.connectTimeout())
-                            .socketTimeout(client.readTimeout()));
+                            .socketTimeout(client.readTimeout())
+                            .socketFactory(BufferedTlsSocketFactory.systemDefault()));
             if (endpoint != null) {
                 builder.endpointOverride(endpoint).forcePathStyle(true);
                 if (LoopbackSigning.appliesTo(endpoint)) {
