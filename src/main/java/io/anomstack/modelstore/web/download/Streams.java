@@ -1,10 +1,15 @@
 package io.anomstack.modelstore.web.download;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-/** Copies model bytes to a response in large blocks: InputStream.transferTo's 8 KiB costs a write per 8 KiB. */
+/**
+ * Copies model bytes to a response in large blocks: InputStream.transferTo's 8 KiB costs a write per 8 KiB. A model the
+ * service holds in memory goes out in one write from its own array, without allocating and zeroing a copy buffer on
+ * every request.
+ */
 final class Streams {
 
     static final int COPY_BUFFER = 256 * 1024;
@@ -13,6 +18,9 @@ final class Streams {
     }
 
     static long copy(InputStream in, OutputStream out) throws IOException {
+        if (in instanceof ByteArrayInputStream held) {
+            return held.transferTo(out);
+        }
         byte[] buffer = new byte[COPY_BUFFER];
         long total = 0;
         int n;
