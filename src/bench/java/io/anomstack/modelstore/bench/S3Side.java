@@ -98,10 +98,7 @@ final class S3Side implements AutoCloseable {
             builder.secureEndpoint(URI.create("https://127.0.0.1:0"))
                     .keyStore(certificate.keyStore().toString(), certificate.password());
             // The direct client's default SSL context reads these when it is first made.
-            for (String argument : trustArguments) {
-                String[] property = argument.substring(2).split("=", 2);
-                System.setProperty(property[0], property[1]);
-            }
+            certificate.trustProperties().forEach(System::setProperty);
         } else {
             builder.endpoint(URI.create("http://127.0.0.1:0"));
         }

@@ -9,7 +9,9 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A self-signed certificate made with the JDK's keytool, for S3Proxy to serve HTTPS with: the key store it serves
@@ -39,11 +41,18 @@ public record SelfSignedCertificate(Path keyStore, Path trustStore, String passw
         return made;
     }
 
-    /** JVM options that make another JVM's default SSL context trust the certificate. */
+    /** The system properties that make a JVM's default SSL context trust the certificate. */
+    public Map<String, String> trustProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("javax.net.ssl.trustStore", trustStore.toAbsolutePath().toString());
+        properties.put("javax.net.ssl.trustStorePassword", password);
+        properties.put("javax.net.ssl.trustStoreType", "PKCS12");
+        return properties;
+    }
+
+    /** {@link #trustProperties()} as options for another JVM. */
     public List<String> trustArguments() {
-        return List.of("-Djavax.net.ssl.trustStore=" + trustStore.toAbsolutePath(),
-                "-Djavax.net.ssl.trustStorePassword=" + password,
-                "-Djavax.net.ssl.trustStoreType=PKCS12");
+        return trustProperties().entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).toList();
     }
 
     /** An SSL context that trusts the certificate and nothing else. */
