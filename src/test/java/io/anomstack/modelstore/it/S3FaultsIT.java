@@ -55,7 +55,7 @@ class S3FaultsIT {
         properties.put("modelstore.cache.enabled", "false");
         properties.put("modelstore.s3.part-size", "5MB");
         properties.put("modelstore.upload.compression", "none");
-        // With 20% of requests throttled, 8 attempts leave one request in 400,000 failing; short backoffs keep it quick.
+        // With 20% of requests throttled, 8 attempts leave one S3 request in 400,000 failing; short backoffs keep it quick.
         properties.put("modelstore.s3.client.max-attempts", "8");
         properties.put("modelstore.s3.client.base-delay", "10ms");
         properties.put("modelstore.s3.client.throttling-base-delay", "20ms");
@@ -117,11 +117,15 @@ class S3FaultsIT {
         System.out.printf("S3FaultsIT figures: %d operations by %d clients, %d failed, %d injected 503s, %.0f S3 retries, "
                 + "%d ms%n", OPERATIONS, CLIENTS, failures.size(), injected, retries, millis);
         for (HttpResponse<?> failure : failures) {
+            System.out.printf("S3FaultsIT failure: %s %s -> %d %s%n", failure.request().method(), failure.request().uri(),
+                    failure.statusCode(), failure.body());
             assertThat(failure.statusCode()).as("%s", failure.body()).isEqualTo(503);
             assertThat(failure.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(failure.headers().firstValue("Retry-After")).isPresent();
         }
-        assertThat(OPERATIONS - failures.size()).isGreaterThanOrEqualTo((int) Math.ceil(OPERATIONS * 0.999));
+        // A run makes about 2,000 S3 requests, so about one run in 200 has an operation whose 8 attempts were all
+        // throttled: a clean 503 is then the right answer, and a handful of them must not fail the test.
+        assertThat(failures.size()).isLessThanOrEqualTo(OPERATIONS / 100);
         assertThat(injected).isGreaterThan(OPERATIONS / 5);
         assertThat(retries).isGreaterThanOrEqualTo(injected - failures.size() * 8L);
     }
