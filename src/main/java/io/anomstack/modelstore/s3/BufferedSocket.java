@@ -17,8 +17,8 @@ import java.util.Set;
 /**
  * A connected socket seen through buffered streams, everything else passed to it. Under TLS it lets the TLS layer read
  * a record's header and body from memory instead of with a system call each; over TLS it gathers the HTTP client's
- * 4 KiB writes into full TLS records ({@link BufferedTlsSocketFactory}). Its owner flushes it: Apache HttpClient
- * flushes after every request head and body.
+ * 4 KiB writes into full TLS records ({@link BufferedTlsSocketFactory}), and over plain HTTP into 32 KiB system calls
+ * ({@link BufferedSockets}). Its owner flushes it: Apache HttpClient flushes after every request head and body.
  */
 final class BufferedSocket extends Socket {
 

@@ -4,7 +4,7 @@ import io.anomstack.modelstore.pickle.PicklePolicy;
 import io.anomstack.modelstore.s3.ObjectSettings;
 import io.anomstack.modelstore.s3.CircuitBreakerProperties;
 import io.anomstack.modelstore.s3.EmbeddedS3Server;
-import io.anomstack.modelstore.s3.BufferedTlsSocketFactory;
+import io.anomstack.modelstore.s3.BufferedSockets;
 import io.anomstack.modelstore.s3.LoopbackSigning;
 import io.anomstack.modelstore.s3.MissingPermissions;
 import io.anomstack.modelstore.s3.ObjectRequests;
@@ -95,11 +95,10 @@ public class S3StorageConfiguration {
                     .credentialsProvider(effectiveCredentials)
                     .overrideConfiguration(c -> c.executionInterceptors(executionInterceptors)
                             .retryStrategy(client.retryStrategy()))
-                    .httpClientBuilder(ApacheHttpClient.builder()
+                    .httpClientBuilder(BufferedSockets.configure(ApacheHttpClient.builder()
                             .maxConnections(64)
                             .connectionTimeout(client.connectTimeout())
-                            .socketTimeout(client.readTimeout())
-                            .socketFactory(BufferedTlsSocketFactory.systemDefault()));
+                            .socketTimeout(client.readTimeout())));
             if (endpoint != null) {
                 builder.endpointOverride(endpoint).forcePathStyle(true);
                 if (LoopbackSigning.appliesTo(endpoint)) {
