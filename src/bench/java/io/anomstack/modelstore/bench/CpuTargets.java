@@ -85,10 +85,13 @@ final class CpuTargets {
         }
     }
 
-    static void section(StringBuilder md, List<Cost> costs, Floor floor, SmallRequests small) {
+    static void section(StringBuilder md, List<Cost> costs, Floor floor, SmallRequests small, BenchConfig config) {
         md.append("## 0. Cost per byte\n\n");
         md.append("CPU seconds the service's JVM spent per GiB of model moved in the loopback transfers of section 1, JIT ")
-                .append("compiler threads excluded (steady state), median over the rounds; against the floor, the work no ")
+                .append("compiler threads excluded (steady state), median over the rounds. Measured after every transfer ran ")
+                .append(config.warmupRounds()).append(" times with ").append(BenchConfig.formatSize(config.warmupSize()))
+                .append(" files, untimed: the S3 request path, run once per 8 MiB part or range, is then compiled as in a ")
+                .append("service that has been running. Against the floor, the work no ")
                 .append("design can skip, timed in the benchmark's JVM on one thread over the same files: ")
                 .append(String.format(Locale.ROOT, "SHA-256 %.2f s/GiB, zstd level 1 encode %.2f s/GiB and decode %.2f s/GiB ",
                         floor.sha256(), floor.zstdEncode(), floor.zstdDecode()))

@@ -305,7 +305,7 @@ final class Report {
         }
         memoryAndRequestTargets(md);
         md.append("\n");
-        CpuTargets.section(md, costs, floor, smallRequests);
+        CpuTargets.section(md, costs, floor, smallRequests, config);
 
         md.append("## 1. Throughput over loopback\n\n");
         md.append("MiB/s of model bytes (original size / wall time), median of ").append(config.rounds())
