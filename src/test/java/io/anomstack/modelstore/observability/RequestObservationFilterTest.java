@@ -1,0 +1,26 @@
+package io.anomstack.modelstore.observability;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RequestObservationFilterTest {
+
+    @Test
+    void newRequestIdsAreDistinctRandomUuids() {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String id = RequestObservationFilter.newRequestId();
+            UUID uuid = UUID.fromString(id);
+            assertThat(uuid.version()).isEqualTo(4);
+            assertThat(uuid.variant()).isEqualTo(2);
+            assertThat(uuid.toString()).isEqualTo(id);
+            ids.add(id);
+        }
+        assertThat(ids).hasSize(10_000);
+    }
+}
