@@ -88,7 +88,8 @@ final class CpuTargets {
     static void section(StringBuilder md, List<Cost> costs, Floor floor, SmallRequests small, BenchConfig config) {
         md.append("## 0. Cost per byte\n\n");
         md.append("CPU seconds the service's JVM spent per GiB of model moved in the loopback transfers of section 1, JIT ")
-                .append("compiler threads excluded (steady state), the best of the rounds (other work on the same cores only adds CPU; the floor below is the best of its passes too). Measured after every transfer ran ")
+                .append("compiler threads excluded (steady state), the best of the rounds (other work on the same cores ")
+                .append("only adds CPU; the floor below is the best of its passes too). Measured after every transfer ran ")
                 .append(config.warmupRounds()).append(" times with ").append(BenchConfig.formatSize(config.warmupSize()))
                 .append(" files, untimed: the S3 request path, run once per 8 MiB part or range, is then compiled as in a ")
                 .append("service that has been running. Against the floor, the work no ")
