@@ -6,6 +6,7 @@ import io.anomstack.modelstore.catalog.ModelDescriptor;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ final class RangePrefetcher implements AutoCloseable {
     }
 
     /** The model's stored bytes, in order, from ranges fetched ahead into this download's buffers. */
-    private final class Ranges extends InputStream {
+    final class Ranges extends InputStream {
 
         private final ModelDescriptor version;
         private final List<byte[]> buffers;
@@ -111,29 +112,51 @@ final class RangePrefetcher implements AutoCloseable {
 
         @Override
         public int read(byte[] target, int offset, int length) throws IOException {
-            if (closed) {
-                throw new IOException("The download is closed");
-            }
             if (length == 0) {
                 return 0;
             }
-            if (current == null || position == current.length()) {
-                if (current != null) {
-                    free.push(current.bytes());
-                    current = null;
-                }
-                fetchAhead();
-                if (ahead.isEmpty()) {
-                    return -1;
-                }
-                current = await(ahead.poll());
-                position = 0;
-                fetchAhead();
+            if (!advance()) {
+                return -1;
             }
             int n = Math.min(length, current.length() - position);
             System.arraycopy(current.bytes(), position, target, offset, n);
             position += n;
             return n;
+        }
+
+        /** Writes each range straight from its buffer: no copy through a caller's array. */
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            long total = 0;
+            while (advance()) {
+                int n = current.length() - position;
+                out.write(current.bytes(), position, n);
+                position += n;
+                total += n;
+            }
+            return total;
+        }
+
+        /** Whether bytes are left, waiting for the next range when the current one is used up. */
+        private boolean advance() throws IOException {
+            if (closed) {
+                throw new IOException("The download is closed");
+            }
+            if (current != null && position < current.length()) {
+                return true;
+            }
+            if (current != null) {
+                free.push(current.bytes());
+                current = null;
+            }
+            fetchAhead();
+            if (ahead.isEmpty()) {
+                return false;
+            }
+            current = await(ahead.poll());
+            position = 0;
+            fetchAhead();
+            return true;
         }
 
         private void fetchAhead() {

@@ -7,8 +7,8 @@ import java.io.OutputStream;
 
 /**
  * Copies model bytes to a response in large blocks: InputStream.transferTo's 8 KiB costs a write per 8 KiB. A model the
- * service holds in memory goes out in one write from its own array, without allocating and zeroing a copy buffer on
- * every request.
+ * service holds in memory, or a range read ahead, goes out in one write from its own array, without allocating and
+ * zeroing a copy buffer on every request.
  */
 final class Streams {
 
@@ -18,8 +18,8 @@ final class Streams {
     }
 
     static long copy(InputStream in, OutputStream out) throws IOException {
-        if (in instanceof ByteArrayInputStream held) {
-            return held.transferTo(out);
+        if (in instanceof ByteArrayInputStream || in instanceof RangePrefetcher.Ranges) {
+            return in.transferTo(out);
         }
         byte[] buffer = new byte[COPY_BUFFER];
         long total = 0;

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 
@@ -40,6 +41,22 @@ class RangePrefetcherTest {
         try (InputStream in = prefetcher.open(version)) {
             assertThat(in.readAllBytes()).isEqualTo(stored);
         }
+    }
+
+    @Test
+    void aCopyWritesEachRangeStraightFromItsBuffer() throws Exception {
+        byte[] stored = new byte[2 * RangePrefetcher.RANGE_BYTES + 12345];
+        new Random(8).nextBytes(stored);
+        ModelDescriptor version = descriptor(stored.length);
+        servesRanges(version, stored);
+        StreamsTest.Writes out = new StreamsTest.Writes();
+
+        try (InputStream in = prefetcher.open(version)) {
+            assertThat(in.read()).isEqualTo(stored[0] & 0xff);
+            assertThat(Streams.copy(in, out)).isEqualTo(stored.length - 1);
+        }
+        assertThat(out.lengths).containsExactly(RangePrefetcher.RANGE_BYTES - 1, RangePrefetcher.RANGE_BYTES, 12345);
+        assertThat(out.toByteArray()).isEqualTo(Arrays.copyOfRange(stored, 1, stored.length));
     }
 
     @Test

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StreamsTest {
 
     /** Records the length of every write. */
-    private static final class Writes extends ByteArrayOutputStream {
+    static final class Writes extends ByteArrayOutputStream {
 
         final List<Integer> lengths = new ArrayList<>();
 
