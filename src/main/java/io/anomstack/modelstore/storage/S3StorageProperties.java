@@ -21,7 +21,9 @@ import java.util.Locale;
  * @param storageClass storage class of model objects ({@code S3_STORAGE_CLASS}, default {@code STANDARD})
  * @param sse          server-side encryption: {@code AES256}, {@code aws:kms} or {@code aws:kms:dsse} ({@code S3_SSE}); blank for none
  * @param sseKmsKeyId  the KMS key id, ARN or alias for the KMS algorithms ({@code S3_SSE_KMS_KEY_ID})
- * @param partSize     size of one multipart-upload part, at least 5 MB; bodies up to one part go up in one PUT
+ * @param partSize     size of one multipart-upload part, at least 5 MB; bodies up to one part go up in one PUT; a
+ *                     large upload holds parts in flight + 1 parts, and larger parts cost a little less CPU per byte
+ *                     (16MB: about 6%, docs/benchmarks.md)
  */
 @ConfigurationProperties("modelstore.s3")
 public record S3StorageProperties(
